@@ -1,0 +1,338 @@
+#include "conf/xml.h"
+
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include <libxml/parser.h>
+#include <libvirt/virterror.h>
+
+namespace vh::xml {
+
+namespace {
+
+constexpr int kParseOptions = XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR | XML_PARSE_NOCDATA;
+
+// The line of `text` numbered `line` (1-based).
+std::string_view lineOf(std::string_view text, int line)
+{
+    size_t start = 0;
+    for (int i = 1; i < line && start != std::string_view::npos; i++) {
+        start = text.find('\n', start);
+        if (start != std::string_view::npos)
+            start++;
+    }
+    if (start == std::string_view::npos || start > text.size())
+        return {};
+    size_t end = text.find('\n', start);
+    return text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+}
+
+} // namespace
+
+Result<Doc> parse(std::string_view text, const char *what, int errDomain)
+{
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    if (!ctxt)
+        throw std::bad_alloc();
+    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, text.data(), static_cast<int>(text.size()), what, nullptr, kParseOptions);
+    if (doc && ctxt->wellFormed && xmlDocGetRootElement(doc)) {
+        xmlFreeParserCtxt(ctxt);
+        return Doc(doc);
+    }
+    std::string message;
+    const xmlError *err = xmlCtxtGetLastError(ctxt);
+    if (err && err->message) {
+        // libvirt's layout: "what:LINE: problem\n<the line>\n-----^"
+        int line = err->line > 0 ? err->line : 1;
+        std::string_view context = lineOf(text, line);
+        int col = err->int2 > 0 ? err->int2 - 1 : static_cast<int>(context.size());
+        if (col > static_cast<int>(context.size()))
+            col = static_cast<int>(context.size());
+        message = strprintf("%s:%d: %s%.*s\n%s^", what, line, err->message, static_cast<int>(context.size()),
+                            context.data(), std::string(static_cast<size_t>(col), '-').c_str());
+    } else {
+        message = strprintf("%s: failed to parse xml document", what);
+    }
+    if (doc)
+        xmlFreeDoc(doc);
+    xmlFreeParserCtxt(ctxt);
+    Error e;
+    e.code = VIR_ERR_XML_DETAIL;
+    e.domain = errDomain;
+    e.message = message;
+    e.str1 = "%s";
+    e.str2 = message;
+    return e;
+}
+
+Result<Doc> parseFile(const std::string &path, int errDomain)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream buf;
+    if (in)
+        buf << in.rdbuf();
+    if (!in)
+        return Error::format(errDomain, VIR_ERR_XML_ERROR, "failed to parse xml document '%s'", path.c_str());
+    return parse(buf.str(), path.c_str(), errDomain);
+}
+
+xmlNode *child(const xmlNode *parent, const char *name)
+{
+    for (xmlNode *c : Children(parent))
+        if (is(c, name))
+            return c;
+    return nullptr;
+}
+
+std::optional<std::string> attr(const xmlNode *n, const char *name)
+{
+    xmlAttr *a = xmlHasProp(n, reinterpret_cast<const xmlChar *>(name));
+    if (!a)
+        return std::nullopt;
+    if (a->children && !a->children->next && a->children->type == XML_TEXT_NODE)
+        return std::string(reinterpret_cast<const char *>(a->children->content));
+    xmlChar *v = xmlNodeListGetString(n->doc, a->children, 1);
+    std::string s = v ? reinterpret_cast<const char *>(v) : "";
+    xmlFree(v);
+    return s;
+}
+
+std::string text(const xmlNode *n)
+{
+    std::string out;
+    for (const xmlNode *c = n->children; c; c = c->next)
+        if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
+            out += reinterpret_cast<const char *>(c->content);
+    return out;
+}
+
+std::optional<std::string> childText(const xmlNode *parent, const char *name)
+{
+    const xmlNode *c = child(parent, name);
+    if (!c)
+        return std::nullopt;
+    return text(c);
+}
+
+namespace {
+void dropBlanks(xmlNode *n)
+{
+    for (xmlNode *c = n->children; c;) {
+        xmlNode *next = c->next;
+        if (c->type == XML_TEXT_NODE && xmlIsBlankNode(c) && (c->prev || c->next)) {
+            xmlUnlinkNode(c);
+            xmlFreeNode(c);
+        } else if (c->type == XML_ELEMENT_NODE) {
+            dropBlanks(c);
+        }
+        c = next;
+    }
+}
+} // namespace
+
+std::string serialize(const xmlNode *n, int indent)
+{
+    xmlDocPtr doc = xmlNewDoc(reinterpret_cast<const xmlChar *>("1.0"));
+    xmlNodePtr copy = xmlDocCopyNode(const_cast<xmlNode *>(n), doc, 1);
+    xmlDocSetRootElement(doc, copy);
+    xmlReconciliateNs(doc, copy);
+    dropBlanks(copy);
+    xmlBufferPtr buf = xmlBufferCreate();
+    int saved = xmlIndentTreeOutput;
+    xmlIndentTreeOutput = 1;
+    xmlNodeDump(buf, doc, copy, 0, 1);
+    xmlIndentTreeOutput = saved;
+    std::string dumped(reinterpret_cast<const char *>(xmlBufferContent(buf)), xmlBufferLength(buf));
+    xmlBufferFree(buf);
+    xmlFreeDoc(doc);
+    std::string pad(static_cast<size_t>(indent) * 2, ' ');
+    std::string out;
+    size_t start = 0;
+    while (start < dumped.size()) {
+        size_t end = dumped.find('\n', start);
+        if (end == std::string::npos)
+            end = dumped.size();
+        out += pad;
+        out.append(dumped, start, end - start);
+        out += '\n';
+        start = end + 1;
+    }
+    return out;
+}
+
+std::optional<unsigned long long> toULL(std::string_view s, bool allowHex)
+{
+    std::string str(s);
+    if (str.empty() || str[0] == '-' || isspace(static_cast<unsigned char>(str[0])))
+        return std::nullopt;
+    errno = 0;
+    char *end = nullptr;
+    int base = allowHex && str.size() > 2 && str[0] == '0' && (str[1] == 'x' || str[1] == 'X') ? 16 : 10;
+    unsigned long long v = strtoull(str.c_str(), &end, base);
+    if (errno || *end || end == str.c_str())
+        return std::nullopt;
+    return v;
+}
+
+std::optional<long long> toLL(std::string_view s)
+{
+    std::string str(s);
+    errno = 0;
+    char *end = nullptr;
+    long long v = strtoll(str.c_str(), &end, 10);
+    if (str.empty() || errno || *end || end == str.c_str())
+        return std::nullopt;
+    return v;
+}
+
+std::optional<unsigned long long> scaleToKiB(unsigned long long value, std::string_view unit)
+{
+    // libvirt's units: b/bytes, k/KiB, KB, M/MiB, MB, G/GiB, GB, T/TiB, TB, P/PiB, PB, E/EiB, EB
+    std::string u(unit);
+    for (char &c : u)
+        c = static_cast<char>(tolower(static_cast<unsigned char>(c)));
+    unsigned long long base = 1024;
+    int power = 1;
+    if (u.empty() || u == "k" || u == "kib")
+        power = 1;
+    else if (u == "b" || u == "byte" || u == "bytes")
+        power = 0;
+    else {
+        static const char letters[] = "kmgtpe";
+        const char *p = strchr(letters, u[0]);
+        if (!p || u.size() > 3)
+            return std::nullopt;
+        power = static_cast<int>(p - letters) + 1;
+        if (u.size() == 1 || u.substr(1) == "ib")
+            base = 1024;
+        else if (u.substr(1) == "b")
+            base = 1000;
+        else
+            return std::nullopt;
+    }
+    // bytes = value * base^power; KiB = bytes / 1024, rounded up as libvirt does
+    unsigned long long bytes = value;
+    for (int i = 0; i < power; i++) {
+        if (bytes > ULLONG_MAX / base)
+            return std::nullopt;
+        bytes *= base;
+    }
+    return (bytes + 1023) / 1024;
+}
+
+void escape(std::string &out, std::string_view s)
+{
+    for (char c : s) {
+        switch (c) {
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '&': out += "&amp;"; break;
+        case '\'': out += "&apos;"; break;
+        case '"': out += "&quot;"; break;
+        default: out += c;
+        }
+    }
+}
+
+void Writer::closeStartTag()
+{
+    if (depth_ > 0 && stack_[depth_ - 1].pending) {
+        out_ += ">\n";
+        stack_[depth_ - 1].pending = false;
+    }
+}
+
+Writer &Writer::start(std::string_view name)
+{
+    closeStartTag();
+    indent();
+    out_ += '<';
+    out_ += name;
+    stack_[depth_++] = {std::string(name), true, false};
+    return *this;
+}
+
+Writer &Writer::attr(std::string_view name, std::string_view value)
+{
+    out_ += ' ';
+    out_ += name;
+    out_ += "='";
+    escape(out_, value);
+    out_ += '\'';
+    return *this;
+}
+
+Writer &Writer::attr(std::string_view name, long long value)
+{
+    char buf[32];
+    snprintf(buf, sizeof(buf), "%lld", value);
+    return attr(name, std::string_view(buf));
+}
+
+Writer &Writer::attr(std::string_view name, unsigned long long value)
+{
+    char buf[32];
+    snprintf(buf, sizeof(buf), "%llu", value);
+    return attr(name, std::string_view(buf));
+}
+
+Writer &Writer::hexAttr(std::string_view name, unsigned int value, int width)
+{
+    char buf[32];
+    snprintf(buf, sizeof(buf), "0x%0*x", width, value);
+    return attr(name, std::string_view(buf));
+}
+
+Writer &Writer::text(std::string_view s)
+{
+    Open &o = stack_[depth_ - 1];
+    if (o.pending) {
+        out_ += '>';
+        o.pending = false;
+    }
+    escape(out_, s);
+    o.hasText = true;
+    return *this;
+}
+
+Writer &Writer::open()
+{
+    closeStartTag();
+    return *this;
+}
+
+Writer &Writer::end()
+{
+    Open &o = stack_[--depth_];
+    if (o.pending) {
+        out_ += "/>\n";
+    } else if (o.hasText) {
+        out_ += "</";
+        out_ += o.name;
+        out_ += ">\n";
+    } else {
+        indent();
+        out_ += "</";
+        out_ += o.name;
+        out_ += ">\n";
+    }
+    return *this;
+}
+
+Writer &Writer::element(std::string_view name, std::string_view s)
+{
+    return start(name).text(s).end();
+}
+
+Writer &Writer::raw(std::string_view xml)
+{
+    closeStartTag();
+    out_ += xml;
+    return *this;
+}
+
+} // namespace vh::xml

@@ -1,0 +1,309 @@
+#include "drivers/test/state.h"
+
+#include <cstring>
+
+#include <libvirt/virterror.h>
+
+#include "conf/xml.h"
+#include "util/uuid.h"
+
+namespace vh::drv::test {
+
+namespace {
+
+constexpr const char *kTestNamespace = "http://libvirt.org/schemas/domain/test/1.0";
+
+// The domain every test:///default connection starts with.
+constexpr const char *kDefaultDomain = R"(<domain type='test'>
+  <name>test</name>
+  <uuid>6695eb01-f6a4-8304-79aa-97f2502e193f</uuid>
+  <memory>8388608</memory>
+  <currentMemory>2097152</currentMemory>
+  <vcpu>2</vcpu>
+  <os>
+    <type>hvm</type>
+  </os>
+  <clock offset='utc'/>
+  <on_poweroff>destroy</on_poweroff>
+  <on_reboot>restart</on_reboot>
+  <on_crash>destroy</on_crash>
+  <devices>
+    <disk type='file' device='disk'>
+      <source file='/guest/diskimage1'/>
+      <target dev='vda' bus='virtio'/>
+      <address type='pci' domain='0x0000' bus='0x01' slot='0x00' function='0x0'/>
+    </disk>
+    <interface type='network'>
+      <mac address='aa:bb:cc:dd:ee:ff'/>
+      <source network='default'/>
+      <target dev='testnet0'/>
+      <address type='pci' domain='0x0000' bus='0x00' slot='0x01' function='0x0'/>
+    </interface>
+    <memballoon model='virtio'>
+      <address type='pci' domain='0x0000' bus='0x00' slot='0x02' function='0x0'/>
+    </memballoon>
+  </devices>
+</domain>)";
+
+std::string uuidKey(const unsigned char *uuid)
+{
+    return std::string(reinterpret_cast<const char *>(uuid), VIR_UUID_BUFLEN);
+}
+
+// The test namespace's children of a <domain> in a node file.
+struct NodeDomainExtras {
+    int runstate = VIR_DOMAIN_RUNNING;
+    bool transient = false;
+    bool hasManagedSave = false;
+};
+
+Result<NodeDomainExtras> readExtras(const xmlNode *domain)
+{
+    NodeDomainExtras x;
+    for (const xmlNode *c : xml::Children(domain)) {
+        if (!c->ns || !xmlStrEqual(c->ns->href, reinterpret_cast<const xmlChar *>(kTestNamespace)))
+            continue;
+        if (xml::is(c, "runstate")) {
+            auto v = xml::toULL(xml::text(c));
+            if (!v || *v >= VIR_DOMAIN_LAST)
+                return Error::format(VIR_FROM_TEST, VIR_ERR_XML_ERROR, "invalid runstate '%s'", xml::text(c).c_str());
+            x.runstate = static_cast<int>(*v);
+        } else if (xml::is(c, "transient")) {
+            x.transient = true;
+        } else if (xml::is(c, "hasmanagedsave")) {
+            x.hasManagedSave = true;
+        }
+    }
+    if (x.transient && x.runstate == VIR_DOMAIN_SHUTOFF)
+        return Error::make(VIR_FROM_TEST, VIR_ERR_XML_ERROR, "transient domain cannot have runstate 'shutoff'");
+    if (x.hasManagedSave && x.runstate != VIR_DOMAIN_SHUTOFF)
+        return Error::make(VIR_FROM_TEST, VIR_ERR_XML_ERROR, "domain with managedsave data can only be in runstate 'shutoff'");
+    return x;
+}
+
+} // namespace
+
+State::State()
+{
+    xmlopt.defaultArch = "i686";
+    xmlopt.devicesPostParse = [](conf::DomainDef &def) {
+        // the test driver names unnamed interfaces testnetN
+        for (size_t i = 0; i < def.interfaces.size(); i++)
+            if (def.interfaces[i].targetDev.empty())
+                def.interfaces[i].targetDev = "testnet" + std::to_string(i);
+    };
+    node.cells = {{2097152, 2097152, 0, 8}, {4194304, 4194304, 8, 8}};
+}
+
+DomainObj *State::byName(const std::string &name)
+{
+    auto it = names_.find(name);
+    return it == names_.end() ? nullptr : it->second;
+}
+
+DomainObj *State::byUUID(const unsigned char *uuid)
+{
+    auto it = uuids_.find(uuidKey(uuid));
+    return it == uuids_.end() ? nullptr : it->second;
+}
+
+DomainObj *State::byId(int id)
+{
+    if (id < 0)
+        return nullptr;
+    for (auto &d : domains)
+        if (d->def->id == id)
+            return d.get();
+    return nullptr;
+}
+
+DomainObj &State::add(std::unique_ptr<conf::DomainDef> def)
+{
+    auto obj = std::make_shared<DomainObj>();
+    obj->def = std::move(def);
+    obj->def->id = -1;
+    names_[obj->def->name] = obj.get();
+    uuids_[uuidKey(obj->def->uuid)] = obj.get();
+    domains.push_back(obj);
+    return *obj;
+}
+
+void State::remove(DomainObj *obj)
+{
+    names_.erase(obj->def->name);
+    uuids_.erase(uuidKey(obj->def->uuid));
+    std::erase_if(domains, [&](const auto &d) { return d.get() == obj; });
+}
+
+void State::rename(DomainObj *obj, const std::string &name)
+{
+    names_.erase(obj->def->name);
+    obj->def->name = name;
+    if (obj->newDef)
+        obj->newDef->name = name;
+    names_[name] = obj;
+}
+
+void State::start(DomainObj &obj, int reason)
+{
+    obj.def->id = nextId++;
+    obj.state = VIR_DOMAIN_RUNNING;
+    obj.reason = reason;
+}
+
+void State::stop(DomainObj *obj, int reason)
+{
+    obj->def->id = -1;
+    obj->state = VIR_DOMAIN_SHUTOFF;
+    obj->reason = reason;
+    if (obj->newDef)
+        obj->def = std::move(obj->newDef);
+    if (!obj->persistent)
+        remove(obj);
+}
+
+Result<std::shared_ptr<State>> State::makeDefault()
+{
+    auto st = std::make_shared<State>();
+    auto def = conf::parseDomain(kDefaultDomain, st->xmlopt, conf::PARSE_INACTIVE);
+    if (!def)
+        return std::move(def).error();
+    DomainObj &obj = st->add(std::move(*def));
+    st->start(obj, VIR_DOMAIN_RUNNING_UNKNOWN);
+    return st;
+}
+
+Result<std::shared_ptr<State>> State::load(const std::string &path)
+{
+    auto doc = xml::parseFile(path, VIR_FROM_TEST);
+    if (!doc)
+        return std::move(doc).error();
+    const xmlNode *root = xmlDocGetRootElement(doc->get());
+    if (!xml::is(root, "node"))
+        return Error::make(VIR_FROM_TEST, VIR_ERR_XML_ERROR, "Root element is not 'node'");
+    auto st = std::make_shared<State>();
+    std::string dir = path.substr(0, path.rfind('/') + 1);
+    VH_TRY(st->loadNode(root, dir));
+    return st;
+}
+
+Result<void> State::loadNode(const xmlNode *root, const std::string &dir)
+{
+    if (const xmlNode *cpu = xml::child(root, "cpu")) {
+        std::optional<unsigned int> active;
+        for (const xmlNode *c : xml::Children(cpu)) {
+            std::string text = xml::text(c);
+            if (xml::is(c, "model")) {
+                node.model = text;
+                continue;
+            }
+            auto v = xml::toULL(text);
+            if (!v || *v > 0xffffffffull)
+                return Error::format(VIR_FROM_TEST, VIR_ERR_XML_ERROR, "invalid node cpu %s '%s'",
+                                     reinterpret_cast<const char *>(c->name), text.c_str());
+            unsigned int n = static_cast<unsigned int>(*v);
+            if (xml::is(c, "mhz"))
+                node.mhz = n;
+            else if (xml::is(c, "nodes"))
+                node.nodes = n;
+            else if (xml::is(c, "sockets"))
+                node.sockets = n;
+            else if (xml::is(c, "cores"))
+                node.cores = n;
+            else if (xml::is(c, "threads"))
+                node.threads = n;
+            else if (xml::is(c, "active"))
+                active = n;
+        }
+        node.cpus = active ? *active : node.nodes * node.sockets * node.cores * node.threads;
+    }
+    if (auto mem = xml::childText(root, "memory")) {
+        auto v = xml::toULL(*mem);
+        if (!v)
+            return Error::format(VIR_FROM_TEST, VIR_ERR_XML_ERROR, "invalid node memory '%s'", mem->c_str());
+        node.memoryKiB = static_cast<unsigned long>(*v);
+    }
+    for (const xmlNode *c : xml::Children(root)) {
+        if (!xml::is(c, "domain"))
+            continue;
+        xml::Doc fileDoc;
+        const xmlNode *domain = c;
+        if (auto file = xml::attr(c, "file")) {
+            std::string full = (*file)[0] == '/' ? *file : dir + *file;
+            auto d = xml::parseFile(full, VIR_FROM_TEST);
+            if (!d)
+                return std::move(d).error();
+            fileDoc = std::move(*d);
+            domain = xmlDocGetRootElement(fileDoc.get());
+        }
+        auto def = conf::parseDomainNode(domain, xmlopt, conf::PARSE_INACTIVE);
+        if (!def)
+            return std::move(def).error();
+        auto extras = readExtras(domain);
+        if (!extras)
+            return std::move(extras).error();
+        if (byName((*def)->name) || byUUID((*def)->uuid))
+            return Error::format(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_FAILED, "domain '%s' is already defined", (*def)->name.c_str());
+        DomainObj &obj = add(std::move(*def));
+        obj.persistent = !extras->transient;
+        obj.managedSave = extras->hasManagedSave;
+        if (extras->runstate != VIR_DOMAIN_SHUTOFF) {
+            start(obj, 0);
+            obj.state = extras->runstate;
+        }
+    }
+    return {};
+}
+
+std::string State::capabilities() const
+{
+    xml::Writer w;
+    w.start("capabilities").open().raw("\n");
+    w.start("host");
+    w.start("cpu");
+    w.element("arch", node.model);
+    w.start("features").start("pae").end().start("nonpae").end().end();
+    for (int size : {4, 8, 2048, 1048576})
+        w.start("pages").attr("unit", "KiB").attr("size", size).end();
+    w.end();
+    w.start("power_management").end();
+    w.start("iommu").attr("support", "no").end();
+    w.start("topology").start("cells").attr("num", static_cast<int>(node.cells.size()));
+    int pageSize[] = {4, 8};
+    for (size_t i = 0; i < node.cells.size(); i++) {
+        const NodeCell &cell = node.cells[i];
+        w.start("cell").attr("id", static_cast<int>(i));
+        w.start("memory").attr("unit", "KiB").text(std::to_string(cell.memoryKiB)).end();
+        int small = pageSize[i % 2];
+        w.start("pages").attr("unit", "KiB").attr("size", small).text(std::to_string(cell.memoryKiB / small)).end();
+        w.start("pages").attr("unit", "KiB").attr("size", 2048).text("0").end();
+        w.start("pages").attr("unit", "KiB").attr("size", 1048576).text("0").end();
+        w.start("cpus").attr("num", cell.cpus);
+        for (int c = 0; c < cell.cpus; c++) {
+            int id = cell.firstCpu + c;
+            w.start("cpu").attr("id", id).attr("socket_id", static_cast<int>(i)).attr("die_id", 0).attr("core_id", c)
+                .attr("siblings", std::to_string(id)).end();
+        }
+        w.end().end();
+    }
+    w.end().end();
+    w.start("secmodel").element("model", "testSecurity").start("doi").text("").end().end();
+    w.end();
+    for (const char *osType : {"hvm", "xen"}) {
+        w.raw("\n");
+        w.start("guest");
+        w.element("os_type", osType);
+        w.start("arch").attr("name", "i686");
+        w.element("wordsize", "32");
+        w.element("emulator", "/usr/bin/test-hv");
+        w.start("domain").attr("type", "test").end();
+        w.end();
+        w.start("features").start("pae").end().start("nonpae").end().end();
+        w.end();
+    }
+    w.raw("\n");
+    w.end();
+    return w.take();
+}
+
+} // namespace vh::drv::test

@@ -1,0 +1,99 @@
+// The test driver (test:///default, test:///ABSOLUTE/PATH.xml): libvirt's in-memory
+// hypervisor that applications test against. One TestDriver serves one connection; the
+// State it points to may be shared (test:///default).
+#pragma once
+
+#include <memory>
+
+#include "drivers/driver_tables.h"
+#include "drivers/test/state.h"
+#include "util/uri.h"
+
+namespace vh::drv::test {
+
+Result<void> open(virConnectPtr conn, const Uri &uri, virConnectAuthPtr auth, unsigned int flags);
+
+class TestDriver final : public HypervisorDriver {
+public:
+    explicit TestDriver(std::shared_ptr<State> st) : st_(std::move(st)) {}
+
+    // host (host.cc)
+    Result<const char *> connectGetType(virConnectPtr conn) override;
+    Result<void> connectGetVersion(virConnectPtr conn, unsigned long &hvVer) override;
+    Result<std::string> connectGetHostname(virConnectPtr conn) override;
+    Result<int> connectGetMaxVcpus(virConnectPtr conn, const char *type) override;
+    Result<std::string> connectGetCapabilities(virConnectPtr conn) override;
+    Result<int> connectIsAlive(virConnectPtr conn) override;
+    Result<int> connectIsSecure(virConnectPtr conn) override;
+    Result<int> connectIsEncrypted(virConnectPtr conn) override;
+    Result<void> nodeGetInfo(virConnectPtr conn, virNodeInfo &info) override;
+    Result<unsigned long long> nodeGetFreeMemory(virConnectPtr conn) override;
+    Result<int> nodeGetCellsFreeMemory(virConnectPtr conn, unsigned long long *freeMems, int startCell, int maxCells) override;
+    Result<void> nodeGetSecurityModel(virConnectPtr conn, virSecurityModel &secmodel) override;
+
+    // events (host.cc)
+    Result<int> connectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int eventID,
+                                              virConnectDomainEventGenericCallback cb, void *opaque, virFreeCallback freecb) override;
+    Result<void> connectDomainEventDeregisterAny(virConnectPtr conn, int callbackID) override;
+    Result<void> connectDomainEventRegister(virConnectPtr conn, virConnectDomainEventCallback cb, void *opaque, virFreeCallback freecb) override;
+    Result<void> connectDomainEventDeregister(virConnectPtr conn, virConnectDomainEventCallback cb) override;
+
+    // listing and lookup (domain.cc)
+    Result<std::vector<Ref<_virDomain>>> connectListAllDomains(virConnectPtr conn, unsigned int flags) override;
+    Result<std::vector<int>> connectListDomains(virConnectPtr conn) override;
+    Result<std::vector<std::string>> connectListDefinedDomains(virConnectPtr conn) override;
+    Result<int> connectNumOfDomains(virConnectPtr conn) override;
+    Result<int> connectNumOfDefinedDomains(virConnectPtr conn) override;
+    Result<Ref<_virDomain>> domainLookupByID(virConnectPtr conn, int id) override;
+    Result<Ref<_virDomain>> domainLookupByName(virConnectPtr conn, const char *name) override;
+    Result<Ref<_virDomain>> domainLookupByUUID(virConnectPtr conn, const unsigned char *uuid) override;
+
+    // lifecycle (domain.cc)
+    Result<Ref<_virDomain>> domainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags) override;
+    Result<Ref<_virDomain>> domainCreateXML(virConnectPtr conn, const char *xmlDesc, unsigned int flags) override;
+    Result<void> domainCreateWithFlags(virDomainPtr domain, unsigned int flags) override;
+    Result<void> domainUndefineFlags(virDomainPtr domain, unsigned int flags) override;
+    Result<void> domainDestroyFlags(virDomainPtr domain, unsigned int flags) override;
+    Result<void> domainShutdownFlags(virDomainPtr domain, unsigned int flags) override;
+    Result<void> domainReboot(virDomainPtr domain, unsigned int flags) override;
+    Result<void> domainReset(virDomainPtr domain, unsigned int flags) override;
+    Result<void> domainSuspend(virDomainPtr domain) override;
+    Result<void> domainResume(virDomainPtr domain) override;
+    Result<void> domainSaveFlags(virDomainPtr domain, const char *to, const char *dxml, unsigned int flags) override;
+    Result<void> domainRestoreFlags(virConnectPtr conn, const char *from, const char *dxml, unsigned int flags) override;
+    Result<void> domainManagedSave(virDomainPtr dom, unsigned int flags) override;
+    Result<int> domainHasManagedSaveImage(virDomainPtr dom, unsigned int flags) override;
+    Result<void> domainManagedSaveRemove(virDomainPtr dom, unsigned int flags) override;
+    Result<void> domainRename(virDomainPtr dom, const char *new_name, unsigned int flags) override;
+
+    // information and configuration (domain_config.cc)
+    Result<std::string> domainGetOSType(virDomainPtr domain) override;
+    Result<void> domainGetInfo(virDomainPtr domain, virDomainInfo &info) override;
+    Result<void> domainGetState(virDomainPtr domain, int &state, int &reason, unsigned int flags) override;
+    Result<unsigned long> domainGetMaxMemory(virDomainPtr domain) override;
+    Result<std::string> domainGetXMLDesc(virDomainPtr domain, unsigned int flags) override;
+    Result<void> domainSetMemoryFlags(virDomainPtr domain, unsigned long memory, unsigned int flags) override;
+    Result<void> domainSetVcpusFlags(virDomainPtr domain, unsigned int nvcpus, unsigned int flags) override;
+    Result<int> domainGetVcpusFlags(virDomainPtr domain, unsigned int flags) override;
+    Result<void> domainGetAutostart(virDomainPtr domain, int &autostart) override;
+    Result<void> domainSetAutostart(virDomainPtr domain, int autostart) override;
+    Result<int> domainIsActive(virDomainPtr dom) override;
+    Result<int> domainIsPersistent(virDomainPtr dom) override;
+    Result<int> domainIsUpdated(virDomainPtr dom) override;
+    Result<std::string> domainGetMetadata(virDomainPtr domain, int type, const char *uri, unsigned int flags) override;
+    Result<void> domainSetMetadata(virDomainPtr domain, int type, const char *metadata, const char *key,
+                                   const char *uri, unsigned int flags) override;
+    Result<void> domainGetSecurityLabel(virDomainPtr domain, virSecurityLabel &seclabel) override;
+
+private:
+    // The domain behind a handle (by UUID, as libvirt does), with the state locked.
+    Result<DomainObj *> find(virDomainPtr dom, std::unique_lock<std::mutex> &g);
+    Ref<_virDomain> handle(virConnectPtr conn, const DomainObj &obj);
+    void emit(const DomainObj &obj, int event, int detail);
+    // Which of the running and persistent definitions a change with these flags touches.
+    Result<std::pair<conf::DomainDef *, conf::DomainDef *>> targets(DomainObj &obj, unsigned int flags);
+
+    std::shared_ptr<State> st_;
+};
+
+} // namespace vh::drv::test

@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Generate virthub's C headers, entry points, version scripts and driver tables from api/.
+
+    generate.py --api api --out build/gen            write what changed
+    generate.py --api api --update-abi-lock          append new functions to api/abi.lock
+
+The build runs the first form; the ABI lock check runs on every generation, so a changed or
+removed signature fails the build.
+"""
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from vhgen import model, emit_header, emit_capi, abi_lock  # noqa: E402
+
+
+def writer(out_dir, written):
+    def write(rel, text):
+        path = os.path.join(out_dir, rel)
+        written.append(path)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        try:
+            with open(path) as f:
+                if f.read() == text:
+                    return          # unchanged: keep the mtime so nothing rebuilds
+        except FileNotFoundError:
+            pass
+        tmp = path + '.tmp'
+        with open(tmp, 'w') as f:
+            f.write(text)
+        os.replace(tmp, path)
+    return write
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--api', required=True)
+    ap.add_argument('--out')
+    ap.add_argument('--update-abi-lock', action='store_true')
+    ap.add_argument('--stamp', help='file to touch after a successful run')
+    args = ap.parse_args()
+    try:
+        api = model.load(args.api)
+    except model.ApiError as e:
+        sys.exit('api description: %s' % e)
+    lock = os.path.join(args.api, 'abi.lock')
+    if args.update_abi_lock:
+        added = abi_lock.update(api, lock)
+        print('abi.lock: %d functions added' % added)
+        return
+    problems = abi_lock.check(api, lock)
+    if problems:
+        sys.exit('ABI lock (api/abi.lock): the ABI is append-only\n  ' + '\n  '.join(problems))
+    if args.out:
+        written = []
+        write = writer(args.out, written)
+        emit_header.emit(api, write)
+        emit_capi.emit(api, write)
+    if args.stamp:
+        with open(args.stamp, 'w') as f:
+            f.write('ok\n')
+
+
+if __name__ == '__main__':
+    main()

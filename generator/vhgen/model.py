@@ -1,0 +1,275 @@
+"""The API description, loaded from api/*.yaml and checked.
+
+Every emitter reads this model, never the YAML. The model knows libvirt's conventions
+(which argument is the subject, which table a function dispatches to, which value means
+failure); the emitters only decide how to spell things in their target.
+"""
+from __future__ import annotations
+
+import dataclasses
+import glob
+import os
+import re
+from typing import Optional
+
+import yaml
+
+from . import vocabulary as voc
+
+# The order libvirt.h includes its parts; types flow from earlier headers to later ones.
+HEADER_ORDER = [
+    'libvirt-common', 'libvirt-host', 'libvirt-domain', 'libvirt-domain-checkpoint',
+    'libvirt-domain-snapshot', 'libvirt-event', 'libvirt-interface', 'libvirt-network',
+    'libvirt-nodedev', 'libvirt-nwfilter', 'libvirt-secret', 'libvirt-storage', 'libvirt-stream',
+    'virterror', 'libvirt-qemu', 'libvirt-lxc',
+]
+
+# Handle type -> (short name used in checks and C++ identifiers, error code, error domain)
+HANDLES = {
+    'virConnectPtr': ('Connect', 'VIR_ERR_INVALID_CONN', None),
+    'virDomainPtr': ('Domain', 'VIR_ERR_INVALID_DOMAIN', 'VIR_FROM_DOM'),
+    'virNetworkPtr': ('Network', 'VIR_ERR_INVALID_NETWORK', 'VIR_FROM_NETWORK'),
+    'virNetworkPortPtr': ('NetworkPort', 'VIR_ERR_INVALID_NETWORK_PORT', 'VIR_FROM_NETWORK'),
+    'virStoragePoolPtr': ('StoragePool', 'VIR_ERR_INVALID_STORAGE_POOL', 'VIR_FROM_STORAGE'),
+    'virStorageVolPtr': ('StorageVol', 'VIR_ERR_INVALID_STORAGE_VOL', 'VIR_FROM_STORAGE'),
+    'virNodeDevicePtr': ('NodeDevice', 'VIR_ERR_INVALID_NODE_DEVICE', 'VIR_FROM_NODEDEV'),
+    'virInterfacePtr': ('Interface', 'VIR_ERR_INVALID_INTERFACE', 'VIR_FROM_INTERFACE'),
+    'virSecretPtr': ('Secret', 'VIR_ERR_INVALID_SECRET', 'VIR_FROM_SECRET'),
+    'virNWFilterPtr': ('NWFilter', 'VIR_ERR_INVALID_NWFILTER', 'VIR_FROM_NWFILTER'),
+    'virNWFilterBindingPtr': ('NWFilterBinding', 'VIR_ERR_INVALID_NWFILTER_BINDING', 'VIR_FROM_NWFILTER'),
+    'virDomainSnapshotPtr': ('DomainSnapshot', 'VIR_ERR_INVALID_DOMAIN_SNAPSHOT', 'VIR_FROM_DOMAIN_SNAPSHOT'),
+    'virDomainCheckpointPtr': ('DomainCheckpoint', 'VIR_ERR_INVALID_DOMAIN_CHECKPOINT', 'VIR_FROM_DOMAIN_CHECKPOINT'),
+    'virStreamPtr': ('Stream', 'VIR_ERR_INVALID_STREAM', 'VIR_FROM_STREAMS'),
+}
+
+TABLES = ['hypervisor', 'network', 'storage', 'nodedev', 'interface', 'secret', 'nwfilter', 'stream']
+
+
+class ApiError(Exception):
+    pass
+
+
+def version_key(v: str):
+    return tuple(int(x) for x in v.split('.'))
+
+
+@dataclasses.dataclass
+class Arg:
+    name: str
+    ctype: str
+    kind: str
+    attrs: dict
+
+    @property
+    def checks(self):
+        return self.attrs.get('check', [])
+
+    @property
+    def nullable(self):
+        return bool(self.attrs.get('nullable'))
+
+    def attr(self, key, default=None):
+        return self.attrs.get(key, default)
+
+
+@dataclasses.dataclass
+class Function:
+    name: str
+    since: str
+    header: str
+    library: str           # which shared object exports it: libvirt, libvirt-qemu, libvirt-lxc
+    table: Optional[str]   # driver table it dispatches to
+    error_domain: str
+    impl: str              # driver | library | handle
+    slot: Optional[str]    # driver method name
+    fixed: dict            # slot argument name -> C expression, when the slot has more args
+    write: bool            # refused on a read-only connection
+    ret: voc.Ret
+    args: list
+
+    @property
+    def subject(self) -> Optional[Arg]:
+        """The object the call is about: its first handle argument."""
+        if self.args and (self.args[0].ctype in HANDLES or self.args[0].kind == 'object_array_in'):
+            return self.args[0]
+        return None
+
+    @property
+    def version_node(self):
+        prefix = {'libvirt': 'LIBVIRT_', 'libvirt-qemu': 'LIBVIRT_QEMU_', 'libvirt-lxc': 'LIBVIRT_LXC_'}[self.library]
+        return prefix + self.since
+
+    def signature(self) -> str:
+        """The C prototype, as the ABI lock records it."""
+        return '%s %s(%s)' % (self.ret.ctype, self.name, ', '.join(a.ctype for a in self.args) or 'void')
+
+
+@dataclasses.dataclass
+class Header:
+    name: str
+    library: str
+    table: Optional[str]
+    error_domain: str
+    handles: list
+    typedefs: list
+    enums: dict
+    macros: list
+    structs: dict
+    callbacks: dict
+    variables: list
+    functions: list
+
+    @property
+    def guard(self):
+        return 'VIRTHUB_' + re.sub(r'\W', '_', self.name).upper() + '_H'
+
+
+@dataclasses.dataclass
+class Api:
+    headers: list
+    error_messages: dict
+    error_domain_names: dict
+
+    def header(self, name):
+        return next(h for h in self.headers if h.name == name)
+
+    @property
+    def functions(self):
+        return [f for h in self.headers for f in h.functions]
+
+    def function(self, name):
+        return next(f for f in self.functions if f.name == name)
+
+    @property
+    def enum_values(self):
+        out = {}
+        for h in self.headers:
+            for e in h.enums.values():
+                out.update(e['values'])
+        return out
+
+    def resolve(self, value):
+        """An enum value as an int, following references to other enum values."""
+        seen = 0
+        values = self.enum_values
+        while isinstance(value, str) and seen < 8:
+            value = values[value]
+            seen += 1
+        return value
+
+    def library_functions(self, library):
+        return [f for f in self.functions if f.library == library]
+
+
+def _split_arg(entry):
+    (name, spec), = entry.items()
+    if isinstance(spec, str):
+        spec = {'type': spec}
+    spec = dict(spec)
+    ctype = spec.pop('type')
+    kind = spec.pop('kind', None) or voc.default_kind(name, ctype)
+    return Arg(name, ctype, kind, spec)
+
+
+def _load_header(path):
+    data = yaml.safe_load(open(path))
+    name = data['header']
+    library = data.get('library', 'libvirt')
+    table = data.get('table')
+    functions = []
+    for fname, fd in (data.get('functions') or {}).items():
+        args = [_split_arg(a) for a in fd.get('args') or []]
+        impl = fd.get('impl', 'driver')
+        slot = fd.get('slot')
+        if impl == 'driver' and not slot:
+            slot = fname[3].lower() + fname[4:]
+        functions.append(Function(
+            name=fname, since=str(fd['since']), header=name, library=library, table=table,
+            error_domain=data['error_domain'], impl=impl, slot=slot if impl == 'driver' else None,
+            fixed=fd.get('fixed') or {}, write=bool(fd.get('write')), ret=voc.parse_ret(fd['ret']),
+            args=args))
+    functions.sort(key=lambda f: f.name)
+    return Header(
+        name=name, library=library, table=table, error_domain=data['error_domain'],
+        handles=data.get('handles') or [], typedefs=data.get('typedefs') or [],
+        enums=data.get('enums') or {}, macros=data.get('macros') or [],
+        structs=data.get('structs') or {}, callbacks=data.get('callbacks') or {},
+        variables=data.get('variables') or [], functions=functions), data
+
+
+def load(api_dir) -> Api:
+    headers = []
+    extras = {}
+    for path in sorted(glob.glob(os.path.join(api_dir, '*.yaml'))):
+        if os.path.basename(path) == 'types.yaml':
+            continue
+        h, data = _load_header(path)
+        headers.append(h)
+        for key in ('error_messages', 'error_domain_names'):
+            if key in data:
+                extras[key] = data[key]
+    headers.sort(key=lambda h: HEADER_ORDER.index(h.name))
+    api = Api(headers, extras.get('error_messages', {}), extras.get('error_domain_names', {}))
+    check(api)
+    return api
+
+
+def check(api: Api):
+    """Lint the description, in the spirit of libguestfs' checks.ml."""
+    problems = []
+    seen = {}
+    slots = {}
+    slot_names = {}
+    for f in api.functions:
+        if not f.name.startswith('vir'):
+            problems.append('%s: public names start with vir' % f.name)
+        if f.name in seen:
+            problems.append('%s: described twice' % f.name)
+        seen[f.name] = f
+        if not re.fullmatch(r'\d+\.\d+\.\d+', f.since):
+            problems.append('%s: since %r is not x.y.z' % (f.name, f.since))
+        names = {a.name for a in f.args}
+        for a in f.args:
+            if a.kind not in voc.ARG_KINDS:
+                problems.append('%s(%s): unknown kind %s' % (f.name, a.name, a.kind))
+            for key in ('count', 'max', 'size'):
+                ref = a.attr(key)
+                if ref and re.fullmatch(r'\w+', ref) and ref not in names:
+                    problems.append('%s(%s): %s names no argument %s' % (f.name, a.name, key, ref))
+            for c in a.checks:
+                if c not in voc.CHECKS:
+                    problems.append('%s(%s): unknown check %s' % (f.name, a.name, c))
+        if f.impl == 'driver':
+            if not f.table:
+                problems.append('%s: dispatches to a driver but its header has no table' % f.name)
+            if not f.subject:
+                problems.append('%s: a driver call needs an object to dispatch through' % f.name)
+            slots.setdefault((f.table, f.slot), []).append(f)
+        if f.impl == 'driver' and f.slot in slot_names and slot_names[f.slot] != f.table:
+            problems.append('%s: slot %s is also in table %s' % (f.name, f.slot, slot_names[f.slot]))
+        if f.impl == 'driver':
+            slot_names[f.slot] = f.table
+        if f.impl not in ('driver', 'library', 'handle'):
+            problems.append('%s: impl must be driver, library or handle' % f.name)
+    # A slot shared by several functions takes the arguments of the one named like it; the
+    # others name every argument they lack in `fixed`.
+    for (table, slot), fns in slots.items():
+        owner = next((f for f in fns if f.name == slot_function_name(slot)), None)
+        if not owner:
+            problems.append('slot %s.%s: no function %s describes it' % (table, slot, slot_function_name(slot)))
+            continue
+        for f in fns:
+            mine = {a.attr('as') or a.name for a in f.args} | set(f.fixed)
+            if f is not owner and mine != {a.name for a in owner.args}:
+                problems.append('%s: arguments plus fixed %s do not match slot %s' % (f.name, sorted(mine), slot))
+    if problems:
+        raise ApiError('\n'.join(problems))
+
+
+def slot_function_name(slot: str) -> str:
+    return 'vir' + slot[0].upper() + slot[1:]
+
+
+def slot_owner(api: Api, fn: Function) -> Function:
+    """The function whose signature defines fn's driver slot."""
+    return api.function(slot_function_name(fn.slot))
