@@ -1,6 +1,7 @@
 #include "capi/export.h"
 
 #include <new>
+#include <unistd.h>
 
 namespace vh::capi {
 
@@ -13,6 +14,16 @@ char *dup(const std::string &s)
     return c;
 }
 } // namespace
+
+std::string absolutePath(const char *path)
+{
+    if (!path || path[0] == '/')
+        return path ? path : "";
+    char cwd[4096];
+    if (!getcwd(cwd, sizeof(cwd)))
+        return path;
+    return std::string(cwd) + "/" + path;
+}
 
 vh::Result<char *> exportString(const std::string &s)
 {

@@ -12,6 +12,9 @@
 
 namespace vh::capi {
 
+// path made absolute against the current directory, as libvirt's public API does.
+std::string absolutePath(const char *path);
+
 // A string the caller frees with free().
 vh::Result<char *> exportString(const std::string &s);
 

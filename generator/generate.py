@@ -13,7 +13,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from vhgen import model, emit_header, emit_capi, abi_lock  # noqa: E402
+from vhgen import model, emit_header, emit_capi, abi_lock, conformance, drivers  # noqa: E402
 
 
 def writer(out_dir, written):
@@ -34,12 +34,33 @@ def writer(out_dir, written):
     return write
 
 
+def emit_conformance(api, args, write):
+    scenarios = conformance.load(args.conformance)
+    try:
+        conformance.check(api, scenarios)
+    except conformance.ScenarioError as e:
+        sys.exit('conformance scenarios: %s' % e)
+    if args.drivers:
+        # every function a driver implements, and every object accessor, needs a scenario
+        table = drivers.support(api, args.drivers)
+        implemented = {f.name for f in api.functions
+                       if (f.impl == 'driver' and table[f.name]) or
+                       (f.impl == 'handle' and f.subject.ctype in ('virDomainPtr', 'virConnectPtr'))}
+        missing = sorted(implemented - conformance.covered(scenarios))
+        if missing:
+            sys.exit('conformance scenarios: no scenario calls ' + ', '.join(missing))
+    write('conformance/golden.txt', conformance.golden(api, scenarios))
+    write('conformance/runner.c', conformance.c_runner(api, scenarios))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--api', required=True)
     ap.add_argument('--out')
     ap.add_argument('--update-abi-lock', action='store_true')
     ap.add_argument('--stamp', help='file to touch after a successful run')
+    ap.add_argument('--conformance', help='the scenario directory (tests/conformance)')
+    ap.add_argument('--drivers', help='core/drivers, to check that the scenarios cover what drivers implement')
     args = ap.parse_args()
     try:
         api = model.load(args.api)
@@ -58,6 +79,8 @@ def main():
         write = writer(args.out, written)
         emit_header.emit(api, write)
         emit_capi.emit(api, write)
+        if args.conformance:
+            emit_conformance(api, args, write)
     if args.stamp:
         with open(args.stamp, 'w') as f:
             f.write('ok\n')

@@ -158,6 +158,8 @@ class _Body:
                 self.checks.append('e_.uuid(%s, %s_, "%s", %s)' % (a.name, a.attr('as'), a.name, 'true' if terse else 'false'))
             if a.kind in ('names_out', 'ids_out'):
                 self.checks.append('e_.outArray(%s, %s, "%s", "%s")' % (a.name, a.attr('max'), a.name, a.attr('max')))
+            if a.attr('path') == 'absolute':    # libvirt resolves relative paths against the caller's cwd
+                self.temps.append('std::string %s_abs_ = vh::capi::absolutePath(%s);' % (a.name, a.name))
 
     # -- the driver call
     def call(self) -> str:
@@ -186,6 +188,8 @@ class _Body:
                 args.append('vh::TypedParamSpan(%s, %s)' % (a.name, a.attr('count')))
             elif a.kind == 'uuid_string':
                 args.append('%s_' % a.attr('as'))
+            elif a.attr('path') == 'absolute':
+                args.append('%s_abs_.c_str()' % a.name)
             else:
                 args.append(a.name)
         subj = fn.subject
@@ -235,11 +239,10 @@ def _driver_entry(api: Api, fn: Function) -> str:
     pre = ''
     if b.checks:
         pre = '    if (!(%s))\n        return %s;\n' % ('\n          && '.join(b.checks), err)
-    temps = ''.join('        %s\n' % t for t in b.temps if '_tmp_' in t)
-    outer = ''.join('    %s\n' % t for t in b.temps if '_tmp_' not in t)
-    if outer:
-        # parsed values are needed by the checks, so they live outside the lambda
-        pre = outer + pre
+    inner = ('_tmp_', '_abs_')    # locals of the call itself; parsed UUIDs are needed by the checks
+    temps = ''.join('        %s\n' % t for t in b.temps if any(m in t for m in inner))
+    outer = ''.join('    %s\n' % t for t in b.temps if not any(m in t for m in inner))
+    pre = outer + pre
     body = ''.join('        %s\n' % l for l in b.lines)
     return f'''{ret} {fn.name}({", ".join(c_decl(a.ctype, a.name) for a in fn.args) or "void"})
 {{

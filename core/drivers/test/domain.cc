@@ -229,7 +229,8 @@ Result<void> TestDriver::domainCreateWithFlags(virDomainPtr domain, unsigned int
     if (o.active())
         return Error::format(VIR_FROM_TEST, VIR_ERR_INTERNAL_ERROR, "Domain '%s' is already running", o.def->name.c_str());
     o.managedSave = false;     // the test driver boots afresh from a managed save
-    o.newDef = std::make_unique<conf::DomainDef>(*o.def);
+    o.newDef.reset();
+    o.keepConfig();
     st_->start(o, VIR_DOMAIN_RUNNING_BOOTED);
     domain->id = o.def->id;
     emit(o, VIR_DOMAIN_EVENT_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
@@ -246,8 +247,6 @@ Result<void> TestDriver::domainUndefineFlags(virDomainPtr domain, unsigned int f
     if (!obj)
         return std::move(obj).error();
     DomainObj *o = *obj;
-    if (!o->persistent)
-        return Error::make(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_INVALID, "cannot undefine transient domain");
     if (o->managedSave && !(flags & VIR_DOMAIN_UNDEFINE_MANAGED_SAVE))
         return Error::make(VIR_FROM_TEST, VIR_ERR_OPERATION_INVALID, "Refusing to undefine while domain managed save image exists");
     emit(*o, VIR_DOMAIN_EVENT_UNDEFINED, VIR_DOMAIN_EVENT_UNDEFINED_REMOVED);

@@ -31,8 +31,8 @@ Result<std::pair<conf::DomainDef *, conf::DomainDef *>> TestDriver::targets(Doma
         return Error::make(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_INVALID, "transient domains do not have any persistent config");
     conf::DomainDef *cfg = nullptr;
     if (config) {
-        if (obj.active() && !obj.newDef)
-            obj.newDef = std::make_unique<conf::DomainDef>(*obj.def);
+        if (obj.active())
+            obj.keepConfig();
         cfg = &obj.config();
     }
     return std::pair{live ? obj.def.get() : nullptr, cfg};

@@ -153,11 +153,11 @@ void State::start(DomainObj &obj, int reason)
 
 void State::stop(DomainObj *obj, int reason)
 {
-    obj->def->id = -1;
     obj->state = VIR_DOMAIN_SHUTOFF;
     obj->reason = reason;
     if (obj->newDef)
         obj->def = std::move(obj->newDef);
+    obj->def->id = -1;
     if (!obj->persistent)
         remove(obj);
 }

@@ -44,6 +44,14 @@ struct DomainObj {
     bool active() const { return def->id >= 0; }
     // The definition a config change or an inactive view applies to.
     conf::DomainDef &config() { return newDef ? *newDef : *def; }
+    // While running, the persistent config starts as a copy of the running definition.
+    void keepConfig()
+    {
+        if (!newDef) {
+            newDef = std::make_unique<conf::DomainDef>(*def);
+            newDef->id = -1;
+        }
+    }
 };
 
 class State {

@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""Turn bench/run.sh's raw measurements into the side-by-side table and latest.json.
+
+Fails (exit 1) if the two sides did not run on the libraries they claim to: the
+libvirt runs must have loaded a libvirt.so.0 outside the virthub build, the
+virthub runs the one in --vh-libdir.
+"""
+import argparse
+import json
+import os
+import statistics
+import sys
+
+IMPLS = ("libvirt", "virthub")
+
+
+def load_jsonl(path):
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def summary(values):
+    return {"median": statistics.median(values), "min": min(values), "max": max(values),
+            "runs": values}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--inproc", required=True)
+    ap.add_argument("--shell", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--vh-libdir", required=True)
+    ap.add_argument("--meta", action="append", default=[], help="key=value for the header")
+    a = ap.parse_args()
+    meta = dict(m.split("=", 1) for m in a.meta)
+
+    rows = load_jsonl(a.inproc)
+    by = {}  # (impl, mode) -> [result]
+    for r in rows:
+        by.setdefault((r["impl"], r["result"]["mode"]), []).append(r["result"])
+
+    # Which library each side really loaded (dladdr on virConnectOpen, realpath'd).
+    vh_dir = os.path.realpath(a.vh_libdir)
+    libs = {}
+    for impl in IMPLS:
+        seen = {res["lib"] for (i, _), lst in by.items() if i == impl for res in lst}
+        if len(seen) != 1:
+            sys.exit(f"report: {impl} runs loaded {sorted(seen)}; expected exactly one library")
+        libs[impl] = seen.pop()
+    inside = {impl: os.path.dirname(libs[impl]) == vh_dir for impl in IMPLS}
+    if inside["libvirt"] or not inside["virthub"] or libs["libvirt"] == libs["virthub"]:
+        sys.exit(f"report: library check failed: libvirt side loaded {libs['libvirt']}, "
+                 f"virthub side loaded {libs['virthub']} (virthub dir {vh_dir})")
+
+    workloads = []
+
+    def add(wid, name, unit, higher_better, values, target=None, target_fn=None, ratio_note=""):
+        w = {"id": wid, "name": name, "unit": unit, "higher_is_better": higher_better}
+        for impl in IMPLS:
+            w[impl] = summary(values[impl]) if values.get(impl) else None
+        if w["libvirt"] and w["virthub"]:
+            lv, vh = w["libvirt"]["median"], w["virthub"]["median"]
+            w["ratio"] = (vh / lv) if higher_better else (lv / vh)
+        else:
+            w["ratio"] = None
+        w["target"] = target
+        w["target_met"] = target_fn(w) if (target_fn and w["virthub"]) else None
+        workloads.append(w)
+
+    def vals(mode, key):
+        return {impl: [r[key] for r in by.get((impl, mode), [])] for impl in IMPLS}
+
+    n_def = by[("libvirt", "define")][0]["n"]
+    add("define_sequence", f"define+lookup+XMLDesc+undefine ({n_def} domains)", "seq/s", True,
+        vals("define", "per_sec"), ">= 2x libvirt", lambda w: w["ratio"] >= 2.0)
+
+    with open(a.shell) as f:
+        shell = {r["command"]: r for r in json.load(f)["results"]}
+    shell_ms = {impl: [t * 1000 for t in shell[impl]["times"]] for impl in IMPLS if impl in shell}
+    add("list_all_process", "`list --all` whole process (virsh vs virthub)", "ms", False,
+        shell_ms, "virthub < 10 ms", lambda w: w["virthub"]["median"] < 10.0)
+
+    add("lookup_by_name", "lookupByName('test') + free", "calls/s", True,
+        vals("lookup", "per_sec"))
+    n_list = by[("libvirt", "listall")][0]["n"]
+    add("list_all_domains", f"listAllDomains, 1001 domains ({n_list} calls)", "ms/call", False,
+        vals("listall", "ms_per_op"))
+    rss = {impl: [kb / 1024 for kb in v] for impl, v in vals("define", "maxrss_kb").items()}
+    add("define_peak_rss", "peak RSS of the define loop process", "MiB", False, rss)
+
+    # ---- print
+    def fmt(v, unit):
+        if v is None:
+            return "n/a"
+        if unit in ("seq/s", "calls/s"):
+            return f"{v:,.0f}"
+        if unit == "ms/call":
+            return f"{v:.3f}"
+        return f"{v:.1f}"
+
+    print()
+    print(f"virthub vs Debian libvirt {meta.get('libvirt_version', '?')}   {meta.get('date', '')}")
+    print(f"machine:        {meta.get('nproc', '?')} x {meta.get('cpu', '?')}")
+    print(f"virthub commit: {meta.get('virthub_commit', '?')}   build: {meta.get('virthub_build', '?')}")
+    print(f"libvirt lib:    {libs['libvirt']}")
+    print(f"virthub lib:    {libs['virthub']}")
+    print(f"shell:          {meta.get('virsh', '?')} vs {meta.get('virthub_shell', '?')}"
+          f" [{meta.get('shell_timer', '?')}]")
+    print(f"medians of {meta.get('reps', '?')} runs (shell: of all hyperfine runs); "
+          "ratio = virthub speed / libvirt speed, >1 = virthub faster (RSS: >1 = virthub smaller)")
+    print()
+    hdr = f"{'workload':<48} {'unit':<8} {'libvirt':>11} {'virthub':>12} {'ratio':>8}  target"
+    print(hdr)
+    print("-" * len(hdr))
+    for w in workloads:
+        lv = w["libvirt"]["median"] if w["libvirt"] else None
+        vh = w["virthub"]["median"] if w["virthub"] else None
+        ratio = f"{w['ratio']:.2f}x" if w["ratio"] is not None else "n/a"
+        if w["target"]:
+            met = {True: "ok", False: "MISSED", None: "n/a"}[w["target_met"]]
+            tgt = f"{w['target']}: {met}"
+        else:
+            tgt = "-"
+        print(f"{w['name']:<48} {w['unit']:<8} {fmt(lv, w['unit']):>11} {fmt(vh, w['unit']):>12}"
+              f" {ratio:>8}  {tgt}")
+    print()
+
+    out = {"meta": meta, "libraries": libs, "workloads": workloads}
+    os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
+    with open(a.out, "w") as f:
+        json.dump(out, f, indent=1)
+        f.write("\n")
+    print(f"results: {a.out}")
+
+
+if __name__ == "__main__":
+    main()

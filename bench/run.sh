@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# virthub vs Debian's libvirt 9.0.0, side by side in one run. See bench/README.md.
+#   bash bench/run.sh
+# Env: BENCH_REPS (default 5) repetitions of each in-process measurement;
+#      BENCH_SHELL_RUNS (default 30) runs of each shell command;
+#      VIRTHUB_BUILD_DIR (default <repo>/build); VIRTHUB_SHELL (default
+#      $VIRTHUB_BUILD_DIR/tools/virthub) only to try a stand-in shell.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BENCH=$ROOT/bench
+BUILD=${VIRTHUB_BUILD_DIR:-$ROOT/build}
+WORK=$BENCH/.build
+RESULTS=$BENCH/results
+REPS=${BENCH_REPS:-5}
+SHELL_RUNS=${BENCH_SHELL_RUNS:-30}
+VH_LIBDIR=$BUILD/capi
+VH_SHELL=${VIRTHUB_SHELL:-$BUILD/tools/virthub}
+URI=test:///default
+RUN_TIMEOUT=120   # seconds, per benchmark process
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+fail() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
+
+mkdir -p "$WORK" "$RESULTS"
+rm -f "$WORK"/*.jsonl "$WORK"/*.json
+
+# ---- 1. what the benchmark needs from Debian (never used by virthub's build)
+pkg_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+apt_install() {
+    local pkgs=("$@")
+    [ "$(id -u)" = 0 ] || fail "need root to install: ${pkgs[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    if ! apt-get install -y --no-install-recommends "${pkgs[@]}" >"$WORK/apt.log" 2>&1; then
+        log "apt-get install failed, running apt-get update first"
+        apt-get update >>"$WORK/apt.log" 2>&1
+        apt-get install -y --no-install-recommends "${pkgs[@]}" >>"$WORK/apt.log" 2>&1 ||
+            return 1
+    fi
+}
+missing=()
+for p in libvirt0 libvirt-dev libvirt-clients python3-libvirt; do
+    pkg_installed "$p" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]}"
+    apt_install "${missing[@]}" || fail "could not install ${missing[*]} (see $WORK/apt.log)"
+fi
+if ! command -v hyperfine >/dev/null; then
+    log "installing hyperfine"
+    apt_install hyperfine || log "hyperfine unavailable, falling back to a Python timing loop"
+fi
+command -v cc >/dev/null || fail "no C compiler (cc)"
+command -v python3 >/dev/null || fail "no python3"
+
+# ---- 2. build virthub (library + shell)
+if [ ! -f "$BUILD/build.ninja" ]; then
+    log "configuring $BUILD"
+    cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$WORK/cmake.log" 2>&1 ||
+        fail "cmake failed (see $WORK/cmake.log)"
+fi
+have_target() { ninja -C "$BUILD" -t targets all 2>/dev/null | grep -q "^$1: "; }
+if [ -f "$ROOT/tools/CMakeLists.txt" ] && ! have_target virthub; then
+    log "tools/ appeared since configure: re-running cmake"
+    cmake "$BUILD" >"$WORK/cmake.log" 2>&1 || fail "cmake failed (see $WORK/cmake.log)"
+fi
+targets=(virt)
+have_target virthub && targets+=(virthub)
+log "building ${targets[*]}"
+ninja -C "$BUILD" "${targets[@]}" >"$WORK/ninja.log" 2>&1 || fail "ninja failed (see $WORK/ninja.log)"
+[ -e "$VH_LIBDIR/libvirt.so.0" ] || fail "$VH_LIBDIR/libvirt.so.0 not built"
+build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$BUILD/CMakeCache.txt")
+sanitize=$(sed -n 's/^VIRTHUB_SANITIZE:BOOL=//p' "$BUILD/CMakeCache.txt")
+[ "$sanitize" = ON ] && log "WARNING: $BUILD is built with sanitizers; numbers are not representative"
+
+# ---- 3. the in-process program: compiled ONCE against Debian's headers
+[ -f /usr/include/libvirt/libvirt.h ] || fail "/usr/include/libvirt/libvirt.h missing"
+cc -O2 -Wall -Wextra -I/usr/include -o "$WORK/define_loop" "$BENCH/define_loop.c" \
+    -L/usr/lib/x86_64-linux-gnu -lvirt
+log "ldd (libvirt):  $(env -u LD_LIBRARY_PATH ldd "$WORK/define_loop" | awk '/libvirt.so.0/ {print $3}')"
+log "ldd (virthub):  $(LD_LIBRARY_PATH=$VH_LIBDIR ldd "$WORK/define_loop" | awk '/libvirt.so.0/ {print $3}')"
+
+run_impl() {  # impl mode -> appends one JSON line to $WORK/inproc.jsonl
+    local impl=$1 mode=$2 out
+    if [ "$impl" = virthub ]; then
+        out=$(LD_LIBRARY_PATH=$VH_LIBDIR timeout "$RUN_TIMEOUT" "$WORK/define_loop" "$mode") ||
+            fail "define_loop $mode on virthub failed"
+    else
+        out=$(env -u LD_LIBRARY_PATH timeout "$RUN_TIMEOUT" "$WORK/define_loop" "$mode") ||
+            fail "define_loop $mode on libvirt failed"
+    fi
+    printf '{"impl": "%s", "result": %s}\n' "$impl" "$out" >>"$WORK/inproc.jsonl"
+}
+for mode in define lookup listall; do
+    log "in-process: $mode x $REPS (interleaved libvirt/virthub)"
+    for ((rep = 1; rep <= REPS; rep++)); do
+        run_impl libvirt "$mode"
+        run_impl virthub "$mode"
+    done
+done
+
+# ---- 4. `list --all` as a whole process
+VIRSH=$(command -v virsh) || fail "virsh missing"
+shell_status=ok
+if [ ! -x "$VH_SHELL" ]; then
+    log "WARNING: $VH_SHELL not built yet: the list --all row is virsh only"
+    shell_status=missing
+else
+    "$VIRSH" -c "$URI" list --all >"$WORK/list.virsh.txt" || fail "virsh list --all failed"
+    "$VH_SHELL" -c "$URI" list --all >"$WORK/list.virthub.txt" || fail "virthub list --all failed"
+    if ! cmp -s "$WORK/list.virsh.txt" "$WORK/list.virthub.txt"; then
+        log "WARNING: virthub list --all output differs from virsh's:"
+        diff "$WORK/list.virsh.txt" "$WORK/list.virthub.txt" >&2 || true
+        shell_status=differs
+    fi
+fi
+shell_cmds=(-n libvirt "$VIRSH -c $URI list --all")
+[ "$shell_status" != missing ] && shell_cmds+=(-n virthub "$VH_SHELL -c $URI list --all")
+if command -v hyperfine >/dev/null; then
+    log "shell: hyperfine --warmup 3 --runs $SHELL_RUNS"
+    timeout 300 hyperfine -N --style none --warmup 3 --runs "$SHELL_RUNS" \
+        --export-json "$WORK/shell.json" "${shell_cmds[@]}" >"$WORK/hyperfine.log" 2>&1 ||
+        fail "hyperfine failed (see $WORK/hyperfine.log)"
+    shell_tool="hyperfine $(hyperfine --version | awk '{print $2}')"
+else
+    log "shell: Python timing loop, $SHELL_RUNS runs"
+    timeout 300 python3 "$BENCH/time_cmd.py" --runs "$SHELL_RUNS" --warmup 3 \
+        --out "$WORK/shell.json" "${shell_cmds[@]}" || fail "timing loop failed"
+    shell_tool="python perf_counter loop"
+fi
+
+# ---- 5. report
+commit=$(git -C "$ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+[ -n "$(git -C "$ROOT" status --porcelain 2>/dev/null)" ] && commit="$commit+dirty"
+python3 "$BENCH/report.py" --vh-libdir "$VH_LIBDIR" \
+    --inproc "$WORK/inproc.jsonl" --shell "$WORK/shell.json" --out "$RESULTS/latest.json" \
+    --meta "nproc=$(nproc)" \
+    --meta "cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)" \
+    --meta "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+    --meta "virthub_commit=$commit" \
+    --meta "virthub_build=$BUILD (type ${build_type:-RelWithDebInfo}, sanitize ${sanitize:-OFF})" \
+    --meta "libvirt_version=$(dpkg-query -W -f='${Version}' libvirt0)" \
+    --meta "virsh=$VIRSH" \
+    --meta "virthub_shell=$VH_SHELL ($shell_status)" \
+    --meta "shell_timer=$shell_tool" \
+    --meta "reps=$REPS"

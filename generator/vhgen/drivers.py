@@ -1,0 +1,41 @@
+"""What each driver implements: the slots its classes override, read from core/drivers/<name>/.
+
+This is the source of truth for the README's support matrix and for the conformance coverage
+check; a slot counts only when a driver class really overrides it.
+"""
+from __future__ import annotations
+
+import glob
+import os
+import re
+
+from .model import Api
+
+OVERRIDE = re.compile(r'\b(\w+)\s*\([^;{}()]*\)\s*(?:const\s*)?override\s*;', re.S)
+COMMENT = re.compile(r'//[^\n]*|/\*.*?\*/', re.S)
+
+
+def implemented_slots(drivers_dir):
+    """{driver name: set of overridden slot names}"""
+    out = {}
+    for d in sorted(glob.glob(os.path.join(drivers_dir, '*', ''))):
+        name = os.path.basename(os.path.dirname(d))
+        slots = set()
+        for header in glob.glob(os.path.join(d, '*.h')):
+            slots |= set(OVERRIDE.findall(COMMENT.sub('', open(header).read())))
+        if slots:
+            out[name] = slots
+    return out
+
+
+def support(api: Api, drivers_dir):
+    """{function name: list of drivers implementing it}; library and handle functions are
+    implemented by the library itself, for every driver."""
+    slots = implemented_slots(drivers_dir)
+    table = {}
+    for f in api.functions:
+        if f.impl in ('library', 'handle'):
+            table[f.name] = ['library']
+        else:
+            table[f.name] = [d for d, s in slots.items() if f.slot in s]
+    return table
