@@ -56,6 +56,41 @@ bool Entry::writable() noexcept
     return false;
 }
 
+bool Entry::writable(const char *what) noexcept
+{
+    if (!conn_->readonly)
+        return true;
+    report(vh::Error::make(domain_, VIR_ERR_OPERATION_DENIED, what));
+    return false;
+}
+
+bool Entry::exclusiveFlags(unsigned int flags, unsigned int a, unsigned int b, const char *aName, const char *bName) noexcept
+{
+    if (!(flags & a) || !(flags & b))
+        return true;
+    report(vh::Error::plain(domain_, VIR_ERR_INVALID_ARG,
+                            vh::strprintf("Flags '%s' and '%s' are mutually exclusive", aName, bName)));
+    return false;
+}
+
+bool Entry::requireFlag(unsigned int flags, unsigned int a, unsigned int b, const char *aName, const char *bName) noexcept
+{
+    if (!(flags & a) || (flags & b))
+        return true;
+    report(vh::Error::plain(domain_, VIR_ERR_INVALID_ARG,
+                            vh::strprintf("Flag '%s' is required by flag '%s'", bName, aName)));
+    return false;
+}
+
+bool Entry::kibLimit(unsigned long kib) noexcept
+{
+    // sizes must stay representable in bytes as a signed 64-bit value
+    if (kib <= static_cast<unsigned long>(INT64_MAX / 1024))
+        return true;
+    report(vh::Error::make(domain_, VIR_ERR_OVERFLOW, vh::strprintf("input too large: %lu", kib)));
+    return false;
+}
+
 bool Entry::nonEmpty(const char *s, const char *arg) noexcept
 {
     if (!s || *s)
@@ -79,7 +114,7 @@ bool Entry::uuid(const char *s, unsigned char *out, const char *arg, bool terse)
 bool Entry::outArray(const void *array, int max, const char *arg, const char *maxArg) noexcept
 {
     if (max < 0)
-        return argError(maxArg, "must be zero or positive");
+        return argError(maxArg, "must be zero or greater");
     return max == 0 || array || argError(arg, "must not be NULL");
 }
 

@@ -53,6 +53,13 @@ public:
     bool checkList(virDomainPtr *doms) noexcept;
 
     bool writable() noexcept;
+    // A read-only connection refusing one use of an allowed call ("... with secure flag").
+    bool writable(const char *what) noexcept;
+    // libvirt's flag combination rules.
+    bool exclusiveFlags(unsigned int flags, unsigned int a, unsigned int b, const char *aName, const char *bName) noexcept;
+    bool requireFlag(unsigned int flags, unsigned int a, unsigned int b, const char *aName, const char *bName) noexcept;
+    // Memory sizes in KiB that overflow in bytes.
+    bool kibLimit(unsigned long kib) noexcept;
     template <class P>
     bool nonNull(P p, const char *arg) noexcept { return p != nullptr || argError(arg, "must not be NULL"); }
     bool nonZero(long long v, const char *arg) noexcept { return v != 0 || argError(arg, "must not be zero"); }

@@ -13,7 +13,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from vhgen import model, emit_header, emit_capi, abi_lock, conformance, drivers  # noqa: E402
+from vhgen import model, emit_header, emit_capi, emit_docs, abi_lock, conformance, drivers  # noqa: E402
 
 
 def writer(out_dir, written):
@@ -53,6 +53,25 @@ def emit_conformance(api, args, write):
     write('conformance/runner.c', conformance.c_runner(api, scenarios))
 
 
+def support_docs(api, root, check):
+    drivers_dir = os.path.join(root, 'core', 'drivers')
+    readme_path = os.path.join(root, 'README.md')
+    full_path = os.path.join(root, 'docs', 'SUPPORT.md')
+    readme = open(readme_path).read()
+    want = {readme_path: emit_docs.splice(readme, emit_docs.summary(api, drivers_dir)),
+            full_path: emit_docs.full(api, drivers_dir) + '\n'}
+    stale = [p for p, text in want.items() if not os.path.exists(p) or open(p).read() != text]
+    if check:
+        if stale:
+            sys.exit('stale support matrix in %s: run generator/generate.py --api api --docs .' % ', '.join(stale))
+        print('support matrix up to date')
+        return
+    for p in stale:
+        os.makedirs(os.path.dirname(p), exist_ok=True)
+        with open(p, 'w') as f:
+            f.write(want[p])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--api', required=True)
@@ -61,6 +80,8 @@ def main():
     ap.add_argument('--stamp', help='file to touch after a successful run')
     ap.add_argument('--conformance', help='the scenario directory (tests/conformance)')
     ap.add_argument('--drivers', help='core/drivers, to check that the scenarios cover what drivers implement')
+    ap.add_argument('--docs', help='the source tree: rewrite the support matrix in README.md and docs/SUPPORT.md')
+    ap.add_argument('--check-docs', help='the source tree: fail when its support matrix is stale')
     args = ap.parse_args()
     try:
         api = model.load(args.api)
@@ -74,6 +95,9 @@ def main():
     problems = abi_lock.check(api, lock)
     if problems:
         sys.exit('ABI lock (api/abi.lock): the ABI is append-only\n  ' + '\n  '.join(problems))
+    if args.docs or args.check_docs:
+        root = args.docs or args.check_docs
+        return support_docs(api, root, check=bool(args.check_docs))
     if args.out:
         written = []
         write = writer(args.out, written)

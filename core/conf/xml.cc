@@ -52,8 +52,10 @@ Result<Doc> parse(std::string_view text, const char *what, int errDomain)
         int col = err->int2 > 0 ? err->int2 - 1 : static_cast<int>(context.size());
         if (col > static_cast<int>(context.size()))
             col = static_cast<int>(context.size());
-        message = strprintf("%s:%d: %s%.*s\n%s^", what, line, err->message, static_cast<int>(context.size()),
-                            context.data(), std::string(static_cast<size_t>(col), '-').c_str());
+        // past the last line libvirt has no context to show, and prints "(null)"
+        std::string shown = context.empty() ? std::string("(null)") : std::string(context);
+        message = strprintf("%s:%d: %s%s\n%s^", what, line, err->message, shown.c_str(),
+                            std::string(static_cast<size_t>(context.empty() ? 0 : col), '-').c_str());
     } else {
         message = strprintf("%s: failed to parse xml document", what);
     }
@@ -75,8 +77,11 @@ Result<Doc> parseFile(const std::string &path, int errDomain)
     std::stringstream buf;
     if (in)
         buf << in.rdbuf();
-    if (!in)
+    if (!in) {
+        // what libxml2 itself says on stderr when libvirt asks it to load a missing file
+        fprintf(stderr, "I/O warning : failed to load external entity \"%s\"\n", path.c_str());
         return Error::format(errDomain, VIR_ERR_XML_ERROR, "failed to parse xml document '%s'", path.c_str());
+    }
     return parse(buf.str(), path.c_str(), errDomain);
 }
 

@@ -132,6 +132,8 @@ class _Body:
             self.checks.append('e_.check(%s)' % subj.name)
             if fn.write:
                 self.checks.append('e_.writable()')
+            if fn.denied_flags:
+                self.checks.append('(!(flags & (%s)) || e_.writable("%s with secure flag"))' % (fn.denied_flags, fn.name))
         for a in fn.args[1 if subj else 0:]:
             if a.kind == 'object':
                 if a.nullable:
@@ -140,6 +142,10 @@ class _Body:
                     self.checks.append('e_.checkArg(%s)' % a.name)
 
     def arg_checks(self):
+        for rule in self.fn.flag_rules:
+            (how, (a, b)), = rule.items()
+            method = {'exclusive': 'exclusiveFlags', 'requires': 'requireFlag'}[how]
+            self.checks.append('e_.%s(flags, %s, %s, "%s", "%s")' % (method, a, b, a, b))
         for a in self.fn.args:
             for c in a.checks:
                 if c == 'nonnull':
@@ -152,6 +158,8 @@ class _Body:
                     self.checks.append('e_.positive(*%s, "*%s")' % (a.name, a.name))
                 elif c == 'nonempty':
                     self.checks.append('e_.nonEmpty(%s, "%s")' % (a.name, a.name))
+                elif c == 'kib_limit':
+                    self.checks.append('e_.kibLimit(%s)' % a.name)
             if a.kind == 'uuid_string':
                 terse = 'uuid_terse' in a.checks
                 self.temps.append('unsigned char %s_[VIR_UUID_BUFLEN];' % a.attr('as'))

@@ -86,6 +86,8 @@ class Function:
     write: bool            # refused on a read-only connection
     ret: voc.Ret
     args: list
+    flag_rules: list = dataclasses.field(default_factory=list)
+    denied_flags: Optional[str] = None
 
     @property
     def subject(self) -> Optional[Arg]:
@@ -187,7 +189,7 @@ def _load_header(path):
             name=fname, since=str(fd['since']), header=name, library=library, table=table,
             error_domain=data['error_domain'], impl=impl, slot=slot if impl == 'driver' else None,
             fixed=fd.get('fixed') or {}, write=bool(fd.get('write')), ret=voc.parse_ret(fd['ret']),
-            args=args))
+            args=args, flag_rules=fd.get('flag_rules') or [], denied_flags=fd.get('denied_flags')))
     functions.sort(key=lambda f: f.name)
     return Header(
         name=name, library=library, table=table, error_domain=data['error_domain'],

@@ -6,50 +6,15 @@ says what the value means and which value signals failure. Emitters read these, 
 from __future__ import annotations
 
 import dataclasses
-import re
+import os
+
+import yaml
 
 SCALARS = {'int', 'unsigned int', 'unsigned long', 'unsigned long long', 'long long', 'double', 'size_t'}
 
-# kind -> one line saying what it is (the same text opens api/types.yaml)
-ARG_KINDS = {
-    'object': 'a handle (virXxxPtr) the caller keeps; checked for validity',
-    'flags': 'unsigned int flags, a bitwise OR of a named enum',
-    'in': 'a scalar passed by value',
-    'string': 'a borrowed NUL-terminated string (const char *)',
-    'out': 'pointer to a scalar the call fills',
-    'struct_out': 'pointer to a caller-allocated struct the call fills',
-    'struct_in': 'pointer to a caller-owned struct the call reads',
-    'uuid_in': 'VIR_UUID_BUFLEN raw bytes',
-    'uuid_string': 'a UUID as a string; parsed before the driver sees it (as raw bytes, under the name `as`)',
-    'uuid_out': 'caller buffer of VIR_UUID_BUFLEN bytes',
-    'uuid_string_out': 'caller buffer of VIR_UUID_STRING_BUFLEN chars',
-    'names_out': 'caller-allocated array of `max` slots, filled with strings the caller frees; returns the count',
-    'ids_out': 'caller-allocated int array of `max` slots; returns the count',
-    'object_list_out': 'optional; receives a NULL-terminated array of new references; caller frees each and the array',
-    'string_list_out': 'receives a NULL-terminated array of strings; caller frees each and the array',
-    'string_out': 'receives one string the caller frees',
-    'typed_params_in': 'array of `count` typed parameters the call reads',
-    'typed_params_fill': 'caller-allocated typed parameters; *count in: slots (0 asks how many), out: filled',
-    'typed_params_alloc': 'receives an array of typed parameters (free with virTypedParamsFree) and its count',
-    'string_array_in': 'array of `count` borrowed strings (or NULL-terminated without count)',
-    'array_in': 'array of `count` scalars the call reads',
-    'array_out': 'caller-allocated array of `count` elements the call fills',
-    'object_array_in': 'NULL-terminated array of handles the call reads',
-    'struct_list_out': 'receives an array of structs, each freed with `free`, then the array with free()',
-    'struct_list_in': 'an array previously returned by the library, to free',
-    'struct_array_alloc': 'receives an array of structs the caller frees with free()',
-    'stats_fill': 'caller-allocated stats array; *count in: slots (0 asks how many), out: filled',
-    'buffer_in': 'bytes the call reads, `size` long',
-    'buffer_out': 'caller buffer of `size` bytes the call fills',
-    'buffer_alloc_out': 'optional; receives bytes the caller frees with free()',
-    'fd_list_out': 'receives an array of file descriptors the caller closes and frees',
-    'callback': 'a function pointer; with `opaque` and a `free_callback` it is held until unregistered',
-    'opaque': 'user data handed back to a callback',
-    'free_callback': 'called with the opaque when the library no longer needs it',
-    'auth': 'credentials callback description (virConnectAuthPtr)',
-    'error_out': 'caller-allocated virError the call copies into',
-    'raw': 'passed through as declared (library functions only)',
-}
+# The kinds, checks and their meaning are described in api/types.yaml, the single source.
+_TYPES = yaml.safe_load(open(os.path.join(os.path.dirname(__file__), '..', '..', 'api', 'types.yaml')))
+ARG_KINDS = _TYPES['arg_kinds']        # kind -> what it means
 
 # kinds whose data the driver returns instead of receiving an argument
 COLLECTIONS = {
@@ -61,15 +26,7 @@ COLLECTIONS = {
     'typed_params_alloc': 'vh::TypedParamList',
 }
 
-CHECKS = {
-    'nonnull': '%s in %s must not be NULL',
-    'nonzero': '%s in %s must not be zero',
-    'positive': '%s in %s must be greater than zero',
-    'deref_positive': '*%s in %s must be greater than zero',
-    'nonempty': 'string %s in %s must not be empty',
-    'uuid': '%s in %s must be a valid UUID',
-    'uuid_terse': 'Invalid UUID',
-}
+CHECKS = _TYPES['checks']              # check -> libvirt's message when it fails
 
 
 def default_kind(name: str, ctype: str) -> str:

@@ -1,5 +1,7 @@
 #include "conf/domain/metadata.h"
 
+#include <algorithm>
+
 #include <libvirt/virterror.h>
 
 #include "conf/xml.h"
@@ -69,19 +71,24 @@ Result<std::string> Metadata::get(const std::string &uri) const
 
 Result<void> Metadata::set(const char *text, const char *key, const std::string &uri)
 {
-    std::erase_if(elements, [&](const MetadataElement &e) { return e.uri == uri; });
-    if (!text || !*text)
+    auto same = [&](const MetadataElement &e) { return e.uri == uri; };
+    if (!text || !*text) {
+        std::erase_if(elements, same);
         return {};
-    if (!key || !*key)
-        return Error::make(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG, "key must be set for metadata of type element");
+    }
     auto doc = xml::parse(text, "(metadata_xml)", VIR_FROM_DOMAIN);
     if (!doc)
-        return std::move(doc).error();
+        return std::move(doc).error();     // the element already there stays
     xmlNode *root = xmlDocGetRootElement(doc->get());
     stripNamespaces(root);
     xmlNs *ns = xmlNewNs(root, reinterpret_cast<const xmlChar *>(uri.c_str()), reinterpret_cast<const xmlChar *>(key));
     setNamespace(root, ns);
-    elements.push_back({uri, xml::serialize(root, 2)});
+    MetadataElement element{uri, xml::serialize(root, 2)};
+    auto it = std::find_if(elements.begin(), elements.end(), same);
+    if (it != elements.end())
+        *it = std::move(element);
+    else
+        elements.push_back(std::move(element));
     return {};
 }
 

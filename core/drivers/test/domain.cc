@@ -229,8 +229,6 @@ Result<void> TestDriver::domainCreateWithFlags(virDomainPtr domain, unsigned int
     if (o.active())
         return Error::format(VIR_FROM_TEST, VIR_ERR_INTERNAL_ERROR, "Domain '%s' is already running", o.def->name.c_str());
     o.managedSave = false;     // the test driver boots afresh from a managed save
-    o.newDef.reset();
-    o.keepConfig();
     st_->start(o, VIR_DOMAIN_RUNNING_BOOTED);
     domain->id = o.def->id;
     emit(o, VIR_DOMAIN_EVENT_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
@@ -239,9 +237,7 @@ Result<void> TestDriver::domainCreateWithFlags(virDomainPtr domain, unsigned int
 
 Result<void> TestDriver::domainUndefineFlags(virDomainPtr domain, unsigned int flags)
 {
-    CHECK_FLAGS(flags, VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
-                           VIR_DOMAIN_UNDEFINE_NVRAM | VIR_DOMAIN_UNDEFINE_KEEP_NVRAM |
-                           VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA);
+    CHECK_FLAGS(flags, VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA);
     std::unique_lock<std::mutex> g;
     auto obj = find(domain, g);
     if (!obj)
@@ -484,6 +480,8 @@ Result<void> TestDriver::domainRename(virDomainPtr dom, const char *newName, uns
     if (!obj)
         return std::move(obj).error();
     DomainObj *o = *obj;
+    if (o->def->name == newName)
+        return Error::make(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_INVALID, "Can't rename domain to itself");
     if (o->active())
         return Error::make(VIR_FROM_TEST, VIR_ERR_OPERATION_INVALID, "cannot rename active domain");
     if (!o->persistent)
@@ -491,7 +489,7 @@ Result<void> TestDriver::domainRename(virDomainPtr dom, const char *newName, uns
     if (st_->byName(newName))
         return Error::format(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_INVALID, "domain with name '%s' already exists", newName);
     if (strchr(newName, '/'))
-        return Error::format(VIR_FROM_DOMAIN, VIR_ERR_XML_ERROR, "name %s cannot contain '/'", newName);
+        return Error::format(VIR_FROM_TEST, VIR_ERR_XML_ERROR, "name %s cannot contain '/'", newName);
     emit(*o, VIR_DOMAIN_EVENT_UNDEFINED, VIR_DOMAIN_EVENT_UNDEFINED_RENAMED);
     st_->rename(o, newName);
     emit(*o, VIR_DOMAIN_EVENT_DEFINED, VIR_DOMAIN_EVENT_DEFINED_RENAMED);

@@ -87,7 +87,7 @@ Result<unsigned long> TestDriver::domainGetMaxMemory(virDomainPtr domain)
 
 Result<std::string> TestDriver::domainGetXMLDesc(virDomainPtr domain, unsigned int flags)
 {
-    CHECK_FLAGS(flags, VIR_DOMAIN_XML_SECURE | VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_UPDATE_CPU | VIR_DOMAIN_XML_MIGRATABLE);
+    CHECK_FLAGS(flags, VIR_DOMAIN_XML_SECURE | VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_MIGRATABLE);
     std::unique_lock<std::mutex> g;
     auto obj = find(domain, g);
     if (!obj)
@@ -100,6 +100,9 @@ Result<std::string> TestDriver::domainGetXMLDesc(virDomainPtr domain, unsigned i
 Result<void> TestDriver::domainSetMemoryFlags(virDomainPtr domain, unsigned long memory, unsigned int flags)
 {
     CHECK_FLAGS(flags, kAffect | VIR_DOMAIN_MEM_MAXIMUM);
+    if ((flags & kAffect) == kAffect)      // the test driver changes one definition at a time
+        return Error::plain(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG,
+                            "Flags 'VIR_DOMAIN_AFFECT_LIVE' and 'VIR_DOMAIN_AFFECT_CONFIG' are mutually exclusive");
     std::unique_lock<std::mutex> g;
     auto obj = find(domain, g);
     if (!obj)
@@ -129,9 +132,10 @@ Result<void> TestDriver::domainSetMemoryFlags(virDomainPtr domain, unsigned long
 Result<void> TestDriver::domainSetVcpusFlags(virDomainPtr domain, unsigned int nvcpus, unsigned int flags)
 {
     CHECK_FLAGS(flags, kAffect | VIR_DOMAIN_VCPU_MAXIMUM);
-    if ((flags & VIR_DOMAIN_VCPU_MAXIMUM) && !(flags & VIR_DOMAIN_AFFECT_CONFIG))
-        return Error::plain(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG,
-                            "Flag 'VIR_DOMAIN_AFFECT_CONFIG' is required by flag 'VIR_DOMAIN_VCPU_MAXIMUM'");
+    int maxSupported = 32;    // what connectGetMaxVcpus answers
+    if (nvcpus > static_cast<unsigned int>(maxSupported))
+        return Error::format(VIR_FROM_TEST, VIR_ERR_INVALID_ARG, "requested cpu amount exceeds maximum supported amount (%d > %d)",
+                             static_cast<int>(nvcpus), maxSupported);
     std::unique_lock<std::mutex> g;
     auto obj = find(domain, g);
     if (!obj)
@@ -140,31 +144,32 @@ Result<void> TestDriver::domainSetVcpusFlags(virDomainPtr domain, unsigned int n
     if (!t)
         return std::move(t).error();
     auto [live, config] = *t;
-    if (flags & VIR_DOMAIN_VCPU_MAXIMUM) {
-        if (live)
-            return Error::make(VIR_FROM_TEST, VIR_ERR_OPERATION_INVALID, "cannot change maximum vcpus of a running domain");
-        config->maxVcpus = nvcpus;
-        if (config->vcpus > nvcpus)
+    auto exceeds = [&](const conf::DomainDef &def) {
+        return Error::format(VIR_FROM_TEST, VIR_ERR_INVALID_ARG, "requested cpu amount exceeds maximum (%u > %u)",
+                             nvcpus, def.maxVcpus);
+    };
+    // The maximum is a persistent setting; a running domain changes its current count only.
+    if (live && nvcpus > live->maxVcpus)
+        return exceeds(*live);
+    if (config && !(flags & VIR_DOMAIN_VCPU_MAXIMUM) && nvcpus > config->maxVcpus)
+        return exceeds(*config);
+    if (live)
+        live->vcpus = nvcpus;
+    if (config) {
+        if (flags & VIR_DOMAIN_VCPU_MAXIMUM) {
+            config->maxVcpus = nvcpus;
+            if (config->vcpus > nvcpus)
+                config->vcpus = nvcpus;
+        } else {
             config->vcpus = nvcpus;
-        return {};
+        }
     }
-    for (conf::DomainDef *def : {live, config}) {
-        if (def && nvcpus > def->maxVcpus)
-            return Error::format(VIR_FROM_TEST, VIR_ERR_INVALID_ARG, "requested cpu amount exceeds maximum (%u > %u)",
-                                 nvcpus, def->maxVcpus);
-    }
-    for (conf::DomainDef *def : {live, config})
-        if (def)
-            def->vcpus = nvcpus;
     return {};
 }
 
 Result<int> TestDriver::domainGetVcpusFlags(virDomainPtr domain, unsigned int flags)
 {
     CHECK_FLAGS(flags, kAffect | VIR_DOMAIN_VCPU_MAXIMUM);
-    if ((flags & kAffect) == kAffect)
-        return Error::plain(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG,
-                            "Flags 'VIR_DOMAIN_AFFECT_LIVE' and 'VIR_DOMAIN_AFFECT_CONFIG' are mutually exclusive");
     std::unique_lock<std::mutex> g;
     auto obj = find(domain, g);
     if (!obj)
@@ -261,7 +266,9 @@ Result<void> TestDriver::domainSetMetadata(virDomainPtr domain, int type, const 
     if (type == VIR_DOMAIN_METADATA_ELEMENT && !uri)
         return Error::invalidArg(VIR_FROM_DOMAIN, "virDomainSetMetadata", "uri", "must not be NULL");
     if (type == VIR_DOMAIN_METADATA_TITLE && metadata && strchr(metadata, '\n'))
-        return Error::make(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG, "Domain title can't contain newlines");
+        return Error::plain(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG, "metadata title can't contain newlines");
+    if (type == VIR_DOMAIN_METADATA_ELEMENT && metadata && !key)
+        return Error::invalidArg(VIR_FROM_DOMAIN, "virDomainSetMetadata", "key", "must not be NULL");
     if (type < VIR_DOMAIN_METADATA_DESCRIPTION || type > VIR_DOMAIN_METADATA_ELEMENT)
         return Error::format(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG, "unknown metadata type '%d'", type);
     std::unique_lock<std::mutex> g;

@@ -1,4 +1,5 @@
 // The test driver's connection, node and event functions.
+#include <cstdlib>
 #include <cstring>
 #include <unistd.h>
 
@@ -26,15 +27,67 @@ Result<std::shared_ptr<State>> sharedDefault()
     return st;
 }
 
+// Asks the application's auth callback for one credential.
+Result<std::string> ask(virConnectAuthPtr auth, int type, const std::string &prompt, const char *missing)
+{
+    bool offered = false;
+    for (unsigned int i = 0; i < auth->ncredtype; i++)
+        offered |= auth->credtype[i] == type;
+    if (!offered)
+        return Error::make(VIR_FROM_AUTH, VIR_ERR_AUTH_FAILED, missing);
+    virConnectCredential cred{};
+    cred.type = type;
+    cred.prompt = prompt.c_str();
+    if (!auth->cb || auth->cb(&cred, 1, auth->cbdata) < 0 || !cred.result) {
+        free(cred.result);
+        return Error::make(VIR_FROM_AUTH, VIR_ERR_AUTH_FAILED, "unable to fetch credentials");
+    }
+    std::string value(cred.result, cred.resultlen ? cred.resultlen : strlen(cred.result));
+    free(cred.result);
+    return value;
+}
+
+// A node file with <auth> admits only its users, asked for through the auth callback.
+Result<void> authenticate(const State &st, virConnectAuthPtr auth)
+{
+    if (st.users.empty())
+        return {};
+    if (!auth || !auth->cb)
+        return Error::make(VIR_FROM_AUTH, VIR_ERR_INVALID_ARG, "Missing authentication credentials");
+    auto user = ask(auth, VIR_CRED_AUTHNAME, "Enter username for localhost", "Missing VIR_CRED_AUTHNAME credential type");
+    if (!user)
+        return std::move(user).error();
+    const std::string *password = nullptr;
+    for (const auto &[name, pw] : st.users)
+        if (name == *user)
+            password = &pw;
+    Error refused = Error::make(VIR_FROM_TEST, VIR_ERR_AUTH_FAILED,
+                                "authentication failed, see test XML for the correct username/password");
+    if (password && password->empty())
+        return {};
+    bool passphrase = false;
+    for (unsigned int i = 0; i < auth->ncredtype; i++)
+        passphrase |= auth->credtype[i] == VIR_CRED_PASSPHRASE;
+    auto given = ask(auth, passphrase ? VIR_CRED_PASSPHRASE : VIR_CRED_NOECHOPROMPT,
+                     "Enter " + *user + "'s password for localhost",
+                     "Missing VIR_CRED_PASSPHRASE or VIR_CRED_NOECHOPROMPT credential type");
+    if (!given)
+        return std::move(given).error();
+    if (!password || *given != *password)
+        return refused;
+    return {};
+}
+
 } // namespace
 
-Result<void> open(virConnectPtr conn, const Uri &uri, virConnectAuthPtr, unsigned int)
+Result<void> open(virConnectPtr conn, const Uri &uri, virConnectAuthPtr auth, unsigned int)
 {
     if (uri.path.empty() || uri.path == "/")
         return Error::make(VIR_FROM_TEST, VIR_ERR_INVALID_ARG, "testOpen: supply a path or use test:///default");
     auto st = uri.path == "/default" ? sharedDefault() : State::load(uri.path);
     if (!st)
         return std::move(st).error();
+    VH_TRY(authenticate(**st, auth));
     auto drv = std::make_shared<TestDriver>(std::move(*st));
     conn->drivers.hypervisor = drv.get();
     conn->drivers.owner = std::move(drv);

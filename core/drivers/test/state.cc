@@ -146,6 +146,8 @@ void State::rename(DomainObj *obj, const std::string &name)
 
 void State::start(DomainObj &obj, int reason)
 {
+    if (obj.persistent)
+        obj.keepConfig();
     obj.def->id = nextId++;
     obj.state = VIR_DOMAIN_RUNNING;
     obj.reason = reason;
@@ -182,6 +184,7 @@ Result<std::shared_ptr<State>> State::load(const std::string &path)
     if (!xml::is(root, "node"))
         return Error::make(VIR_FROM_TEST, VIR_ERR_XML_ERROR, "Root element is not 'node'");
     auto st = std::make_shared<State>();
+    st->node.cells.clear();      // a node file describes no NUMA cells
     std::string dir = path.substr(0, path.rfind('/') + 1);
     VH_TRY(st->loadNode(root, dir));
     return st;
@@ -222,6 +225,11 @@ Result<void> State::loadNode(const xmlNode *root, const std::string &dir)
         if (!v)
             return Error::format(VIR_FROM_TEST, VIR_ERR_XML_ERROR, "invalid node memory '%s'", mem->c_str());
         node.memoryKiB = static_cast<unsigned long>(*v);
+    }
+    if (const xmlNode *auth = xml::child(root, "auth")) {
+        for (const xmlNode *u : xml::Children(auth))
+            if (xml::is(u, "user"))
+                users.emplace_back(xml::text(u), xml::attr(u, "password").value_or(""));
     }
     for (const xmlNode *c : xml::Children(root)) {
         if (!xml::is(c, "domain"))

@@ -65,6 +65,8 @@ public:
 
     std::mutex lock;
     Node node;
+    // <auth><user password='...'>name</user></auth>: who may open this node file.
+    std::vector<std::pair<std::string, std::string>> users;
     std::vector<std::shared_ptr<DomainObj>> domains;   // in definition order
     int nextId = 1;
     conf::DomainXMLOptions xmlopt;

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what building and testing virthub needs on Debian 12: compilers and libraries
+# from Debian, PyYAML for the generator from PyPI. Safe to run again: it installs only
+# what is missing.
+set -euo pipefail
+
+packages=(build-essential cmake ninja-build pkg-config libxml2-dev libreadline-dev libboost-test-dev python3)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    echo "installing: ${missing[*]}"
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}"
+fi
+
+python=$(command -v python3)
+if ! "$python" -c 'import yaml' 2>/dev/null; then
+    "$python" -m pip install -q pyyaml
+fi
