@@ -16,7 +16,14 @@
 
 namespace vh {
 
-class Object {
+// The magic word of a handle, in a base of its own: checking a stale pointer reads only this
+// plain field, never the (dead) object's virtual parts.
+struct Magic {
+    explicit Magic(uint32_t v) : magic_(v) {}
+    std::atomic<uint32_t> magic_;
+};
+
+class Object : public Magic {
 public:
     Object(const Object &) = delete;
     Object &operator=(const Object &) = delete;
@@ -31,15 +38,12 @@ public:
         return left;
     }
     int refs() const noexcept { return refs_.load(std::memory_order_relaxed); }
-    uint32_t magic() const noexcept { return magic_.load(std::memory_order_acquire); }
-
 protected:
-    explicit Object(uint32_t magic) : magic_(magic) {}
+    explicit Object(uint32_t magic) : Magic(magic) {}
     virtual ~Object() { magic_.store(0, std::memory_order_release); }
 
 private:
     std::atomic<int> refs_{1};
-    std::atomic<uint32_t> magic_;
 };
 
 // Gives T a pool allocator: freed blocks are kept for the next T, never unmapped.
@@ -86,7 +90,8 @@ private:
 template <class T>
 bool alive(const T *p) noexcept
 {
-    return p && p->magic() == T::kMagic;
+    const Magic *m = p;
+    return p && m->magic_.load(std::memory_order_acquire) == T::kMagic;
 }
 
 // An owning pointer to an Object (an intrusive shared pointer).
