@@ -32,8 +32,10 @@ int virInitialize(void)
 int virGetVersion(unsigned long *libVer, const char *type, unsigned long *typeVer)
 {
     vh::capi::Entry e_("virGetVersion", VIR_FROM_NONE);
-    if (!e_.nonNull(libVer, "libVer"))
+    if (!libVer) {      // libvirt fails here without reporting why
+        e_.report(vh::Error::plain(VIR_FROM_NONE, VIR_ERR_INTERNAL_ERROR, "An error occurred, but the cause is unknown"));
         return -1;
+    }
     *libVer = kLibVersion;
     if (typeVer)
         *typeVer = kLibVersion;

@@ -82,6 +82,16 @@ bool Entry::requireFlag(unsigned int flags, unsigned int a, unsigned int b, cons
     return false;
 }
 
+bool Entry::below(long long v, long long limit, const char *arg) noexcept
+{
+    if (v < limit)
+        return true;
+    vh::Error e = vh::Error::invalidArg(domain_, fn_, arg, "");
+    e.message = vh::strprintf("%s must be less than %lld", arg, limit);
+    report(std::move(e));
+    return false;
+}
+
 bool Entry::kibLimit(unsigned long kib) noexcept
 {
     // sizes must stay representable in bytes as a signed 64-bit value

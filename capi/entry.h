@@ -64,6 +64,9 @@ public:
     bool nonNull(P p, const char *arg) noexcept { return p != nullptr || argError(arg, "must not be NULL"); }
     bool nonZero(long long v, const char *arg) noexcept { return v != 0 || argError(arg, "must not be zero"); }
     bool positive(long long v, const char *arg) noexcept { return v > 0 || argError(arg, "must be greater than zero"); }
+    bool nonNegative(long long v, const char *arg) noexcept { return v >= 0 || argError(arg, "must be zero or greater"); }
+    // An ID below its enum's count: "eventID must be less than 27".
+    bool below(long long v, long long limit, const char *arg) noexcept;
     bool nonEmpty(const char *s, const char *arg) noexcept;
     // Parses a UUID string argument into raw bytes.
     bool uuid(const char *s, unsigned char *out, const char *arg, bool terse) noexcept;

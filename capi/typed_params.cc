@@ -115,7 +115,7 @@ int virTypedParamsAddBoolean(virTypedParameterPtr *params, int *nparams, int *ma
 int virTypedParamsAddString(virTypedParameterPtr *params, int *nparams, int *maxparams, const char *name, const char *value)
 {
     return add(__func__, params, nparams, maxparams, name, VIR_TYPED_PARAM_STRING,
-               [&](virTypedParameterPtr p) { return !value || (p->value.s = strdup(value)) != nullptr; });
+               [&](virTypedParameterPtr p) { return (p->value.s = strdup(value ? value : "")) != nullptr; });
 }
 
 int virTypedParamsAddStringList(virTypedParameterPtr *params, int *nparams, int *maxparams, const char *name, const char **values)
@@ -147,8 +147,10 @@ int virTypedParamsAddFromString(virTypedParameterPtr *params, int *nparams, int 
             break;
         }
         case VIR_TYPED_PARAM_UINT: {
-            unsigned long n = strtoul(value, &end, 10);
-            if (errno || *end || end == value || n > UINT32_MAX)
+            // as libvirt: a negative number wraps around ("-1" is 4294967295)
+            bool negative = value[strspn(value, " \t")] == '-';
+            long long n = negative ? strtoll(value, &end, 10) : static_cast<long long>(strtoull(value, &end, 10));
+            if (errno || *end || end == value || (negative ? n < INT32_MIN : static_cast<unsigned long long>(n) > UINT32_MAX))
                 return bad("unsigned int");
             v.value.ui = static_cast<unsigned int>(n);
             break;

@@ -33,18 +33,39 @@ std::string_view lineOf(std::string_view text, int line)
 
 } // namespace
 
+namespace {
+// Keeps the first error libxml2 reports for a parse, the one libvirt shows.
+struct FirstError {
+    xmlError error{};
+    bool seen = false;
+    ~FirstError() { xmlResetError(&error); }
+    // libxml2 calls this with the parser context, whose _private points at us
+    static void record(void *ctxt, xmlErrorPtr e)
+    {
+        auto *f = static_cast<FirstError *>(static_cast<xmlParserCtxtPtr>(ctxt)->_private);
+        if (!f->seen && e && e->level >= XML_ERR_ERROR) {
+            xmlCopyError(e, &f->error);
+            f->seen = true;
+        }
+    }
+};
+} // namespace
+
 Result<Doc> parse(std::string_view text, const char *what, int errDomain)
 {
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
     if (!ctxt)
         throw std::bad_alloc();
+    FirstError first;
+    ctxt->sax->serror = FirstError::record;     // per parse: no global handler to race on
+    ctxt->_private = &first;
     xmlDocPtr doc = xmlCtxtReadMemory(ctxt, text.data(), static_cast<int>(text.size()), what, nullptr, kParseOptions);
     if (doc && ctxt->wellFormed && xmlDocGetRootElement(doc)) {
         xmlFreeParserCtxt(ctxt);
         return Doc(doc);
     }
     std::string message;
-    const xmlError *err = xmlCtxtGetLastError(ctxt);
+    const xmlError *err = first.seen ? &first.error : xmlCtxtGetLastError(ctxt);
     if (err && err->message) {
         // libvirt's layout: "what:LINE: problem\n<the line>\n-----^"
         int line = err->line > 0 ? err->line : 1;

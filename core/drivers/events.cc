@@ -68,7 +68,7 @@ Result<int> EventState::add(Callback cb)
 Result<int> EventState::addCallback(virConnectPtr conn, virDomainPtr dom, int eventID,
                                     virConnectDomainEventGenericCallback cb, void *opaque, virFreeCallback freecb)
 {
-    if (eventID < 0 || eventID >= VIR_DOMAIN_EVENT_ID_LAST)
+    if (eventID < 0 || eventID >= VIR_DOMAIN_EVENT_ID_LAST)    // the entry point checked; drivers may not
         return Error::format(VIR_FROM_NONE, VIR_ERR_INVALID_ARG, "unsupported event ID %d", eventID);
     Callback c{};
     c.conn = vh::Ref<_virConnect>::share(conn);

@@ -30,6 +30,8 @@ Result<Ref<_virConnect>> openConnection(const char *name, virConnectAuthPtr auth
     auto uri = Uri::parse(text);
     if (!uri)
         return std::move(uri).error();
+    if (uri->scheme.empty())
+        return Error::make(VIR_FROM_NONE, VIR_ERR_NO_CONNECT, "URI '" + text + "' does not include a driver name");
     auto conn = Ref<_virConnect>::adopt(new _virConnect);
     conn->uri = text;
     conn->readonly = flags & VIR_CONNECT_RO;

@@ -35,14 +35,11 @@ Result<Uri> Uri::parse(const std::string &text)
 {
     // libxml2's RFC 3986 parser, as libvirt uses
     xmlURIPtr x = xmlParseURI(text.c_str());
-    if (!x || !x->scheme) {
-        if (x)
-            xmlFreeURI(x);
+    if (!x)
         return Error::make(VIR_FROM_URI, VIR_ERR_INTERNAL_ERROR, "Unable to parse URI " + text);
-    }
     Uri u;
     u.text = text;
-    std::string scheme = x->scheme;
+    std::string scheme = x->scheme ? x->scheme : "";
     auto plus = scheme.find('+');
     u.scheme = scheme.substr(0, plus);
     if (plus != std::string::npos)

@@ -11,7 +11,7 @@ namespace vh {
 
 struct Uri {
     std::string text;        // as given
-    std::string scheme;      // "qemu" of qemu+ssh
+    std::string scheme;      // "qemu" of qemu+ssh; empty for a bare path like "foo"
     std::string transport;   // "ssh" of qemu+ssh, empty for local
     std::string user;
     std::string server;

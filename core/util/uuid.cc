@@ -27,7 +27,7 @@ bool uuidParse(const char *s, unsigned char *uuid)
     while (isspace(static_cast<unsigned char>(*s)))
         s++;
     for (int i = 0; i < kUuidLen; i++) {
-        if (*s == '-')
+        while (*s == '-' || *s == ' ')     // libvirt allows any run of them between pairs
             s++;
         int hi = hexValue(s[0]);
         int lo = hi < 0 ? -1 : hexValue(s[1]);

@@ -8,7 +8,7 @@ namespace vh {
 constexpr int kUuidLen = 16;
 constexpr int kUuidStringLen = 37;   // with the terminating NUL
 
-// Accepts libvirt's forms: 32 hex digits, optionally with '-' between any byte pairs, and
+// Accepts libvirt's forms: 32 hex digits, with any run of '-' or ' ' between byte pairs, and
 // surrounding whitespace. Returns false when s is not a UUID.
 bool uuidParse(const char *s, unsigned char *uuid);
 // Writes the canonical 36-character form and a NUL into buf.

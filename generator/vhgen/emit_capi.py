@@ -160,6 +160,12 @@ class _Body:
                     self.checks.append('e_.nonEmpty(%s, "%s")' % (a.name, a.name))
                 elif c == 'kib_limit':
                     self.checks.append('e_.kibLimit(%s)' % a.name)
+                elif c == 'nonnegative':
+                    self.checks.append('e_.nonNegative(%s, "%s")' % (a.name, a.name))
+                elif c == 'event_id':
+                    last = {'network': 'VIR_NETWORK_EVENT_ID_LAST', 'storage': 'VIR_STORAGE_POOL_EVENT_ID_LAST',
+                            'nodedev': 'VIR_NODE_DEVICE_EVENT_ID_LAST', 'secret': 'VIR_SECRET_EVENT_ID_LAST'}
+                    self.checks.append('e_.below(%s, %s, "%s")' % (a.name, last.get(self.fn.table, 'VIR_DOMAIN_EVENT_ID_LAST'), a.name))
             if a.kind == 'uuid_string':
                 terse = 'uuid_terse' in a.checks
                 self.temps.append('unsigned char %s_[VIR_UUID_BUFLEN];' % a.attr('as'))

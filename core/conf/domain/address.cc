@@ -12,7 +12,9 @@ Result<unsigned int> number(const xmlNode *n, const char *name)
         return 0u;
     auto parsed = xml::toULL(*v, true);
     if (!parsed || *parsed > 0xffffffffull)
-        return Error::format(VIR_FROM_DOMAIN, VIR_ERR_XML_ERROR, "Cannot parse <address> '%s' attribute", name);
+        return Error::format(VIR_FROM_XML, VIR_ERR_XML_ERROR,
+                             "Invalid value for attribute '%s' in element 'address': '%s'. Expected non-negative integer value",
+                             name, v->c_str());
     return static_cast<unsigned int>(*parsed);
 }
 } // namespace

@@ -99,7 +99,9 @@ Result<void> parseVcpu(const xmlNode *n, DomainDef &def)
     if (auto cur = xml::attr(n, "current")) {
         auto v = xml::toULL(*cur);
         if (!v || *v > 0xffffffffull)
-            return Error::make(VIR_FROM_DOMAIN, VIR_ERR_XML_ERROR, "current vcpus count must be an integer");
+            return Error::format(VIR_FROM_XML, VIR_ERR_XML_ERROR,
+                                 "Invalid value for attribute 'current' in element 'vcpu': '%s'. Expected non-negative integer value",
+                                 cur->c_str());
         def.vcpus = static_cast<unsigned int>(*v);
     }
     def.vcpuPlacement = xml::attr(n, "placement").value_or("static");
@@ -111,7 +113,7 @@ Result<void> parseVcpu(const xmlNode *n, DomainDef &def)
     return {};
 }
 
-Result<void> parseDevices(const xmlNode *devices, DomainDef &def)
+Result<void> parseDevices(const xmlNode *devices, DomainDef &def, unsigned flags)
 {
     for (const xmlNode *c : xml::Children(devices)) {
         if (xml::is(c, "emulator")) {
@@ -122,7 +124,7 @@ Result<void> parseDevices(const xmlNode *devices, DomainDef &def)
                 return std::move(d).error();
             def.disks.push_back(std::move(*d));
         } else if (xml::is(c, "interface")) {
-            auto d = InterfaceDef::parse(c);
+            auto d = InterfaceDef::parse(c, flags & PARSE_INACTIVE);
             if (!d)
                 return std::move(d).error();
             def.interfaces.push_back(std::move(*d));
@@ -227,13 +229,15 @@ Result<std::unique_ptr<DomainDef>> parseXML(const xmlNode *root, unsigned flags)
     for (const xmlNode *c : lifecycle) {
         std::string action = xml::text(c);
         const char *which = reinterpret_cast<const char *>(c->name);
-        bool crashOnly = action.rfind("coredump-", 0) == 0;
-        if (!oneOf(action, kActions) || (crashOnly && !xml::is(c, "on_crash")))
+        if (!oneOf(action, kActions))
             return Error::format(VIR_FROM_DOMAIN, VIR_ERR_CONFIG_UNSUPPORTED, "unknown %s action: %s", which, action.c_str());
+        if (action.rfind("coredump-", 0) == 0 && !xml::is(c, "on_crash"))
+            return Error::format(VIR_FROM_DOMAIN, VIR_ERR_CONFIG_UNSUPPORTED,
+                                 "Lifecycle event '%s' doesn't support '%s' action", which + 3, action.c_str());
         (xml::is(c, "on_poweroff") ? def->onPoweroff : xml::is(c, "on_reboot") ? def->onReboot : def->onCrash) = action;
     }
     if (devices)
-        VH_TRY(parseDevices(devices, *def));
+        VH_TRY(parseDevices(devices, *def, flags));
     if (def->maxVcpus == 0)
         def->maxVcpus = def->vcpus = 1;
     return def;
@@ -248,9 +252,7 @@ void postParse(DomainDef &def, const DomainXMLOptions &opts)
         def.currentMemoryKiB = def.maxMemoryKiB;
     if (def.os.arch.empty())
         def.os.arch = opts.defaultArch;
-    if (def.os.type == "linux")
-        def.os.type = "xen";
-    if (def.os.type == "hvm" && def.os.boot.empty() && def.os.kernel.empty())
+    if (def.os.type == "hvm" && def.os.boot.empty())
         def.os.boot.push_back("hd");
     for (DiskDef &d : def.disks)
         d.postParse();

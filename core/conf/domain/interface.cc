@@ -36,10 +36,10 @@ std::optional<std::string> parseMac(std::string_view s)
     return std::string(out);
 }
 
-Result<InterfaceDef> InterfaceDef::parse(const xmlNode *n)
+Result<InterfaceDef> InterfaceDef::parse(const xmlNode *n, bool inactive)
 {
     InterfaceDef d;
-    d.type = xml::attr(n, "type").value_or("");
+    d.type = xml::attr(n, "type").value_or("user");
     bool known = false;
     for (const char *t : kTypes)
         known |= d.type == t;
@@ -58,6 +58,10 @@ Result<InterfaceDef> InterfaceDef::parse(const xmlNode *n)
             d.sourceMode = xml::attr(c, "mode").value_or("");
         } else if (xml::is(c, "target")) {
             d.targetDev = xml::attr(c, "dev").value_or("");
+            // names the host would generate are runtime state, not part of a persistent config
+            if (inactive && (d.targetDev.rfind("vnet", 0) == 0 || d.targetDev.rfind("macvtap", 0) == 0 ||
+                             d.targetDev.rfind("macvlan", 0) == 0))
+                d.targetDev.clear();
         } else if (xml::is(c, "model")) {
             d.model = xml::attr(c, "type").value_or("");
         }

@@ -17,7 +17,8 @@ struct InterfaceDef {
     std::string model;
     DeviceAddress address;
 
-    static Result<InterfaceDef> parse(const xmlNode *n);
+    // inactive: a persistent config (host-generated target names are dropped)
+    static Result<InterfaceDef> parse(const xmlNode *n, bool inactive);
     void postParse();          // a generated 52:54:00 MAC when none was given
     void format(xml::Writer &w) const;
 };

@@ -9,10 +9,11 @@ Result<MemballoonDef> MemballoonDef::parse(const xmlNode *n)
     MemballoonDef d;
     auto model = xml::attr(n, "model");
     if (!model)
-        return Error::make(VIR_FROM_DOMAIN, VIR_ERR_INTERNAL_ERROR, "balloon memory must contain model name");
+        return Error::make(VIR_FROM_XML, VIR_ERR_XML_ERROR, "Missing required attribute 'model' in element 'memballoon'");
     if (*model != "virtio" && *model != "xen" && *model != "none" && *model != "virtio-transitional" &&
         *model != "virtio-non-transitional")
-        return Error::format(VIR_FROM_DOMAIN, VIR_ERR_INTERNAL_ERROR, "invalid memory balloon model '%s'", model->c_str());
+        return Error::format(VIR_FROM_XML, VIR_ERR_XML_ERROR, "Invalid value for attribute 'model' in element 'memballoon': '%s'.",
+                             model->c_str());
     d.model = *model;
     d.autodeflate = xml::attr(n, "autodeflate").value_or("");
     auto addr = DeviceAddress::parse(n);

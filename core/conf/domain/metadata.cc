@@ -1,7 +1,5 @@
 #include "conf/domain/metadata.h"
 
-#include <algorithm>
-
 #include <libvirt/virterror.h>
 
 #include "conf/xml.h"
@@ -83,12 +81,8 @@ Result<void> Metadata::set(const char *text, const char *key, const std::string 
     stripNamespaces(root);
     xmlNs *ns = xmlNewNs(root, reinterpret_cast<const xmlChar *>(uri.c_str()), reinterpret_cast<const xmlChar *>(key));
     setNamespace(root, ns);
-    MetadataElement element{uri, xml::serialize(root, 2)};
-    auto it = std::find_if(elements.begin(), elements.end(), same);
-    if (it != elements.end())
-        *it = std::move(element);
-    else
-        elements.push_back(std::move(element));
+    std::erase_if(elements, same);      // as libvirt: the new one goes last
+    elements.push_back({uri, xml::serialize(root, 2)});
     return {};
 }
 

@@ -145,25 +145,6 @@ Result<Ref<_virDomain>> TestDriver::domainLookupByUUID(virConnectPtr conn, const
     return Error::make(VIR_FROM_TEST, VIR_ERR_NO_DOMAIN);
 }
 
-namespace {
-
-// libvirt's virDomainObjListAdd clash rules: a UUID or a name may not change owner.
-Result<DomainObj *> existing(State &st, const conf::DomainDef &def)
-{
-    if (DomainObj *same = st.byUUID(def.uuid)) {
-        if (same->def->name != def.name)
-            return Error::format(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_FAILED, "domain '%s' is already defined with uuid %s",
-                                 same->def->name.c_str(), uuidFormat(def.uuid).c_str());
-        return same;
-    }
-    if (DomainObj *named = st.byName(def.name))
-        return Error::format(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_FAILED, "domain '%s' already exists with uuid %s",
-                             def.name.c_str(), uuidFormat(named->def->uuid).c_str());
-    return static_cast<DomainObj *>(nullptr);
-}
-
-} // namespace
-
 Result<Ref<_virDomain>> TestDriver::domainDefineXMLFlags(virConnectPtr conn, const char *xmlText, unsigned int flags)
 {
     CHECK_FLAGS(flags, VIR_DOMAIN_DEFINE_VALIDATE);
@@ -172,7 +153,7 @@ Result<Ref<_virDomain>> TestDriver::domainDefineXMLFlags(virConnectPtr conn, con
     if (!def)
         return std::move(def).error();
     std::lock_guard<std::mutex> g(st_->lock);
-    auto old = existing(*st_, **def);
+    auto old = st_->existing(**def);
     if (!old)
         return std::move(old).error();
     DomainObj *obj = *old;
@@ -199,7 +180,7 @@ Result<Ref<_virDomain>> TestDriver::domainCreateXML(virConnectPtr conn, const ch
     if (!def)
         return std::move(def).error();
     std::lock_guard<std::mutex> g(st_->lock);
-    auto old = existing(*st_, **def);
+    auto old = st_->existing(**def);
     if (!old)
         return std::move(old).error();
     DomainObj *obj = *old;
@@ -413,7 +394,7 @@ Result<void> TestDriver::domainRestoreFlags(virConnectPtr, const char *from, con
     if (!def)
         return std::move(def).error();
     std::lock_guard<std::mutex> g(st_->lock);
-    auto old = existing(*st_, **def);
+    auto old = st_->existing(**def);
     if (!old)
         return std::move(old).error();
     DomainObj *obj = *old;

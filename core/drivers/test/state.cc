@@ -64,9 +64,11 @@ Result<NodeDomainExtras> readExtras(const xmlNode *domain)
         if (!c->ns || !xmlStrEqual(c->ns->href, reinterpret_cast<const xmlChar *>(kTestNamespace)))
             continue;
         if (xml::is(c, "runstate")) {
-            auto v = xml::toULL(xml::text(c));
-            if (!v || *v >= VIR_DOMAIN_LAST)
-                return Error::format(VIR_FROM_TEST, VIR_ERR_XML_ERROR, "invalid runstate '%s'", xml::text(c).c_str());
+            auto v = xml::toLL(xml::text(c));
+            if (!v)
+                return Error::make(VIR_FROM_TEST, VIR_ERR_XML_ERROR, "invalid runstate");
+            if (*v < 0 || *v >= VIR_DOMAIN_LAST)   // libvirt's message has the stray quote
+                return Error::format(VIR_FROM_TEST, VIR_ERR_XML_ERROR, "runstate '%lld' out of range'", *v);
             x.runstate = static_cast<int>(*v);
         } else if (xml::is(c, "transient")) {
             x.transient = true;
@@ -77,7 +79,7 @@ Result<NodeDomainExtras> readExtras(const xmlNode *domain)
     if (x.transient && x.runstate == VIR_DOMAIN_SHUTOFF)
         return Error::make(VIR_FROM_TEST, VIR_ERR_XML_ERROR, "transient domain cannot have runstate 'shutoff'");
     if (x.hasManagedSave && x.runstate != VIR_DOMAIN_SHUTOFF)
-        return Error::make(VIR_FROM_TEST, VIR_ERR_XML_ERROR, "domain with managedsave data can only be in runstate 'shutoff'");
+        return Error::make(VIR_FROM_TEST, VIR_ERR_XML_ERROR, "domain with managedsave data can only have runstate 'shutoff'");
     return x;
 }
 
@@ -92,7 +94,7 @@ State::State()
             if (def.interfaces[i].targetDev.empty())
                 def.interfaces[i].targetDev = "testnet" + std::to_string(i);
     };
-    node.cells = {{2097152, 2097152, 0, 8}, {4194304, 4194304, 8, 8}};
+    node.cells = {{2097152, 1048576, 0, 8}, {4194304, 2097152, 8, 8}};
 }
 
 DomainObj *State::byName(const std::string &name)
@@ -115,6 +117,20 @@ DomainObj *State::byId(int id)
         if (d->def->id == id)
             return d.get();
     return nullptr;
+}
+
+Result<DomainObj *> State::existing(const conf::DomainDef &def)
+{
+    if (DomainObj *same = byUUID(def.uuid)) {
+        if (same->def->name != def.name)
+            return Error::format(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_FAILED, "domain '%s' is already defined with uuid %s",
+                                 same->def->name.c_str(), uuidFormat(def.uuid).c_str());
+        return same;
+    }
+    if (DomainObj *named = byName(def.name))
+        return Error::format(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_FAILED, "domain '%s' already exists with uuid %s",
+                             def.name.c_str(), uuidFormat(named->def->uuid).c_str());
+    return static_cast<DomainObj *>(nullptr);
 }
 
 DomainObj &State::add(std::unique_ptr<conf::DomainDef> def)
@@ -182,7 +198,8 @@ Result<std::shared_ptr<State>> State::load(const std::string &path)
         return std::move(doc).error();
     const xmlNode *root = xmlDocGetRootElement(doc->get());
     if (!xml::is(root, "node"))
-        return Error::make(VIR_FROM_TEST, VIR_ERR_XML_ERROR, "Root element is not 'node'");
+        return Error::format(VIR_FROM_XML, VIR_ERR_XML_ERROR, "expecting root element of 'node', not '%s'",
+                             reinterpret_cast<const char *>(root->name));
     auto st = std::make_shared<State>();
     st->node.cells.clear();      // a node file describes no NUMA cells
     std::string dir = path.substr(0, path.rfind('/') + 1);
@@ -202,8 +219,8 @@ Result<void> State::loadNode(const xmlNode *root, const std::string &dir)
             }
             auto v = xml::toULL(text);
             if (!v || *v > 0xffffffffull)
-                return Error::format(VIR_FROM_TEST, VIR_ERR_XML_ERROR, "invalid node cpu %s '%s'",
-                                     reinterpret_cast<const char *>(c->name), text.c_str());
+                return Error::format(VIR_FROM_TEST, VIR_ERR_XML_ERROR, "invalid node cpu %s value",
+                                     reinterpret_cast<const char *>(c->name));
             unsigned int n = static_cast<unsigned int>(*v);
             if (xml::is(c, "mhz"))
                 node.mhz = n;
@@ -223,7 +240,7 @@ Result<void> State::loadNode(const xmlNode *root, const std::string &dir)
     if (auto mem = xml::childText(root, "memory")) {
         auto v = xml::toULL(*mem);
         if (!v)
-            return Error::format(VIR_FROM_TEST, VIR_ERR_XML_ERROR, "invalid node memory '%s'", mem->c_str());
+            return Error::make(VIR_FROM_TEST, VIR_ERR_XML_ERROR, "invalid node memory value");
         node.memoryKiB = static_cast<unsigned long>(*v);
     }
     if (const xmlNode *auth = xml::child(root, "auth")) {
@@ -250,7 +267,10 @@ Result<void> State::loadNode(const xmlNode *root, const std::string &dir)
         auto extras = readExtras(domain);
         if (!extras)
             return std::move(extras).error();
-        if (byName((*def)->name) || byUUID((*def)->uuid))
+        auto clash = existing(**def);
+        if (!clash)
+            return std::move(clash).error();
+        if (*clash)
             return Error::format(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_FAILED, "domain '%s' is already defined", (*def)->name.c_str());
         DomainObj &obj = add(std::move(*def));
         obj.persistent = !extras->transient;

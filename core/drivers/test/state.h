@@ -77,6 +77,9 @@ public:
     DomainObj *byUUID(const unsigned char *uuid);
     DomainObj *byId(int id);
 
+    // libvirt's clash rules: a UUID or a name may not change owner. The domain with the same
+    // name and UUID, nullptr when there is none, or the clash error.
+    Result<DomainObj *> existing(const conf::DomainDef &def);
     // Adds a new domain; the caller has checked for clashes.
     DomainObj &add(std::unique_ptr<conf::DomainDef> def);
     void remove(DomainObj *obj);
