@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 dir=${1:-build}
 shift || true
 python=$(command -v python3)
-cmake -S . -B "$dir" -G Ninja -DPython3_EXECUTABLE="$python" "$@" > "$dir.configure.log" 2>&1 || {
-    cat "$dir.configure.log"
+mkdir -p "$dir"
+cmake -S . -B "$dir" -G Ninja -DPython3_EXECUTABLE="$python" "$@" > "$dir/configure.log" 2>&1 || {
+    cat "$dir/configure.log"
     exit 1
 }
 ninja -C "$dir"
