@@ -190,6 +190,47 @@ std::string serialize(const xmlNode *n, int indent)
     return out;
 }
 
+namespace {
+std::string qualifiedName(const xmlNode *n)
+{
+    std::string name = reinterpret_cast<const char *>(n->name);
+    if (n->ns && n->ns->prefix)
+        name = std::string(reinterpret_cast<const char *>(n->ns->prefix)) + ":" + name;
+    return name;
+}
+
+void copy(Writer &w, const xmlNode *n)
+{
+    w.start(qualifiedName(n));
+    for (const xmlNs *ns = n->nsDef; ns; ns = ns->next)
+        w.attr(ns->prefix ? "xmlns:" + std::string(reinterpret_cast<const char *>(ns->prefix)) : std::string("xmlns"),
+               reinterpret_cast<const char *>(ns->href));
+    for (const xmlAttr *a = n->properties; a; a = a->next) {
+        std::string name = reinterpret_cast<const char *>(a->name);
+        if (a->ns && a->ns->prefix)
+            name = std::string(reinterpret_cast<const char *>(a->ns->prefix)) + ":" + name;
+        w.attr(name, attr(n, reinterpret_cast<const char *>(a->name)).value_or(""));
+    }
+    bool elements = Children(n).begin() != Children(n).end();
+    if (elements) {
+        for (const xmlNode *c : Children(n))
+            copy(w, c);
+    } else {
+        std::string t = text(n);
+        if (!t.empty())
+            w.text(t);
+    }
+    w.end();
+}
+} // namespace
+
+std::string reformat(const xmlNode *n, int indent)
+{
+    Writer w(indent);
+    copy(w, n);
+    return w.take();
+}
+
 std::optional<unsigned long long> toULL(std::string_view s, bool allowHex)
 {
     std::string str(s);

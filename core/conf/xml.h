@@ -62,8 +62,11 @@ std::optional<std::string> attr(const xmlNode *n, const char *name);
 std::string text(const xmlNode *n);
 // Text of the first child element `name`, or nullopt.
 std::optional<std::string> childText(const xmlNode *parent, const char *name);
-// The node and its subtree as XML text, re-indented for `indent` levels.
+// The node and its subtree as XML text, re-indented for `indent` levels, as libxml2 writes it
+// (double quotes: how libvirt prints foreign metadata).
 std::string serialize(const xmlNode *n, int indent);
+// The same in libvirt's own layout (single quotes), for elements kept as written.
+std::string reformat(const xmlNode *n, int indent);
 
 // Integers as libvirt reads them in XML ("0x" hex allowed where it says so).
 std::optional<unsigned long long> toULL(std::string_view s, bool allowHex = false);
@@ -74,6 +77,9 @@ std::optional<unsigned long long> scaleToKiB(unsigned long long value, std::stri
 
 class Writer {
 public:
+    Writer() = default;
+    // Writes as if `depth` elements were already open (a fragment for a deeper level).
+    explicit Writer(int depth) : base_(depth) {}
     // <name ...; attributes may follow until a child, text or end().
     Writer &start(std::string_view name);
     Writer &attr(std::string_view name, std::string_view value);
@@ -100,7 +106,7 @@ public:
 
 private:
     void closeStartTag();
-    void indent() { out_.append(static_cast<size_t>(depth_) * 2, ' '); }
+    void indent() { out_.append(static_cast<size_t>(base_ + depth_) * 2, ' '); }
     std::string out_;
     struct Open {
         std::string name;
@@ -109,6 +115,7 @@ private:
     };
     Open stack_[32];
     int depth_ = 0;
+    int base_ = 0;
 };
 
 void escape(std::string &out, std::string_view s);

@@ -226,7 +226,7 @@ BOOST_AUTO_TEST_CASE(interface_without_type)
 {
     auto def = conf::parseDomain(minimal("<devices><interface><mac address='52:54:00:00:00:01'/></interface></devices>"),
                                  testOptions(), conf::PARSE_INACTIVE);
-    BOOST_TEST((def && (*def)->interfaces.size() == 1 && (*def)->interfaces[0].type == "user"));
+    BOOST_TEST((def && (*def)->devices.interfaces.size() == 1 && (*def)->devices.interfaces[0].type == "user"));
 }
 
 BOOST_AUTO_TEST_CASE(defaults_from_post_parse)
@@ -246,31 +246,31 @@ BOOST_AUTO_TEST_CASE(defaults_from_post_parse)
     const conf::DomainDef &d = **def;
     BOOST_TEST(d.virtType == "test");
     BOOST_TEST(d.id == -1);
-    BOOST_TEST(d.maxMemoryKiB == 1024u);
-    BOOST_TEST(d.currentMemoryKiB == 1024u);   // never more than the maximum
-    BOOST_TEST(d.maxVcpus == 1u);
-    BOOST_TEST(d.vcpus == 1u);
+    BOOST_TEST(d.memory.totalKiB == 1024u);
+    BOOST_TEST(d.memory.currentKiB == 1024u);   // never more than the maximum
+    BOOST_TEST(d.vcpu.max == 1u);
+    BOOST_TEST(d.vcpu.current == 1u);
     BOOST_TEST(d.os.arch == "i686");
     BOOST_TEST(d.os.boot.size() == 1u);
     BOOST_TEST(d.os.boot[0] == "hd");
-    BOOST_TEST(d.clockOffset == "utc");
-    BOOST_TEST(d.onPoweroff == "destroy");
-    BOOST_TEST(d.onReboot == "restart");
-    BOOST_TEST(d.onCrash == "destroy");
-    BOOST_REQUIRE(d.disks.size() == 6u);
+    BOOST_TEST(d.clock.offset == "utc");
+    BOOST_TEST(d.lifecycle.onPoweroff == "destroy");
+    BOOST_TEST(d.lifecycle.onReboot == "restart");
+    BOOST_TEST(d.lifecycle.onCrash == "destroy");
+    BOOST_REQUIRE(d.devices.disks.size() == 6u);
     const char *buses[] = {"ide", "scsi", "virtio", "xen", "fdc", "usb"};
     for (size_t i = 0; i < 6; i++) {
         BOOST_TEST_CONTEXT("disk " << i)
         {
-            BOOST_TEST(d.disks[i].targetBus == buses[i]);
-            BOOST_TEST(d.disks[i].type == "file");
-            BOOST_TEST(d.disks[i].device == "disk");
+            BOOST_TEST(d.devices.disks[i].targetBus == buses[i]);
+            BOOST_TEST(d.devices.disks[i].type == "file");
+            BOOST_TEST(d.devices.disks[i].device == "disk");
         }
     }
-    BOOST_REQUIRE(d.interfaces.size() == 1u);
-    BOOST_TEST(d.interfaces[0].mac.rfind("52:54:00:", 0) == 0u);
-    BOOST_TEST(d.interfaces[0].mac.size() == 17u);
-    BOOST_TEST(d.interfaces[0].targetDev == "testnet0");
+    BOOST_REQUIRE(d.devices.interfaces.size() == 1u);
+    BOOST_TEST(d.devices.interfaces[0].mac.rfind("52:54:00:", 0) == 0u);
+    BOOST_TEST(d.devices.interfaces[0].mac.size() == 17u);
+    BOOST_TEST(d.devices.interfaces[0].targetDev == "testnet0");
     // a UUID was generated
     unsigned char zero[16] = {};
     BOOST_TEST(memcmp(d.uuid, zero, 16) != 0);
@@ -298,7 +298,7 @@ BOOST_AUTO_TEST_CASE(memory_units)
         BOOST_TEST_CONTEXT(c.xml)
         {
             BOOST_REQUIRE(def);
-            BOOST_TEST((*def)->maxMemoryKiB == c.kib);
+            BOOST_TEST((*def)->memory.totalKiB == c.kib);
             BOOST_TEST(conf::formatDomain(**def, 0).find("<memory unit='KiB'>" + std::to_string(c.kib) + "</memory>") !=
                        std::string::npos);
         }
@@ -339,10 +339,10 @@ BOOST_AUTO_TEST_CASE(validation_stage)
     opts.devicesPostParse = [&](conf::DomainDef &d) {
         postParseCalls++;
         BOOST_TEST(d.os.arch.empty());   // generic defaults come after
-        d.emulator = "/usr/bin/hook";
+        d.devices.emulator = "/usr/bin/hook";
     };
     opts.validate = [](const conf::DomainDef &d) -> vh::Result<void> {
-        if (d.maxVcpus > 2)
+        if (d.vcpu.max > 2)
             return vh::Error::make(VIR_FROM_DOMAIN, VIR_ERR_CONFIG_UNSUPPORTED, "too many vcpus for this driver");
         return {};
     };
@@ -350,7 +350,7 @@ BOOST_AUTO_TEST_CASE(validation_stage)
     BOOST_REQUIRE(ok);
     BOOST_TEST(postParseCalls == 1);
     BOOST_TEST((*ok)->os.arch == "x86_64");
-    BOOST_TEST((*ok)->emulator == "/usr/bin/hook");
+    BOOST_TEST((*ok)->devices.emulator == "/usr/bin/hook");
     auto bad = conf::parseDomain(minimal("<vcpu>4</vcpu>"), opts, conf::PARSE_INACTIVE);
     BOOST_REQUIRE(!bad);
     BOOST_TEST(bad.error().message == "unsupported configuration: too many vcpus for this driver");

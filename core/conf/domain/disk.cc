@@ -1,5 +1,7 @@
 #include "conf/domain/disk.h"
 
+#include "conf/domain/domain_def.h"
+
 #include <libvirt/virterror.h>
 
 namespace vh::conf {
@@ -27,7 +29,7 @@ const char *sourceAttr(const std::string &type)
 }
 } // namespace
 
-Result<DiskDef> DiskDef::parse(const xmlNode *n)
+Result<DiskDef> DiskDef::parse(const xmlNode *n, const ParseContext &ctx)
 {
     DiskDef d;
     d.type = xml::attr(n, "type").value_or("file");
@@ -53,30 +55,46 @@ Result<DiskDef> DiskDef::parse(const xmlNode *n)
     }
     if (d.targetDev.empty())
         return Error::make(VIR_FROM_DOMAIN, VIR_ERR_NO_TARGET, d.source.empty() ? std::string("") : d.source);
-    auto addr = DeviceAddress::parse(n);
-    if (!addr)
-        return std::move(addr).error();
-    d.address = std::move(*addr);
+    auto info = DeviceInfo::parse(n, ctx);
+    if (!info)
+        return std::move(info).error();
+    d.info = std::move(*info);
     return d;
 }
 
-void DiskDef::postParse()
+void DiskDef::postParseAll(DomainDef &def)
 {
-    if (!targetBus.empty())
-        return;
+    // the bus from the target name
     static const std::pair<const char *, const char *> prefixes[] = {
         {"hd", "ide"}, {"sd", "scsi"}, {"vd", "virtio"}, {"xvd", "xen"}, {"ubd", "uml"}, {"fd", "fdc"},
     };
-    for (auto [prefix, bus] : prefixes) {
-        if (targetDev.rfind(prefix, 0) == 0) {
-            targetBus = bus;
-            return;
+    for (DiskDef &d : def.devices.disks) {
+        if (!d.targetBus.empty())
+            continue;
+        d.targetBus = "ide";
+        for (auto [prefix, bus] : prefixes) {
+            if (d.targetDev.rfind(prefix, 0) == 0) {
+                d.targetBus = bus;
+                break;
+            }
         }
     }
-    targetBus = "ide";
 }
 
-void DiskDef::format(xml::Writer &w) const
+Result<void> DiskDef::validateAll(const DomainDef &def)
+{
+    const auto &disks = def.devices.disks;
+    for (size_t i = 0; i < disks.size(); i++) {
+        for (size_t j = i + 1; j < disks.size(); j++) {
+            if (disks[i].targetDev == disks[j].targetDev)
+                return Error::format(VIR_FROM_DOMAIN, VIR_ERR_XML_ERROR, "target '%s' duplicated for disk sources '%s' and '%s'",
+                                     disks[i].targetDev.c_str(), disks[i].source.c_str(), disks[j].source.c_str());
+        }
+    }
+    return {};
+}
+
+void DiskDef::format(xml::Writer &w, const FormatContext &ctx) const
 {
     w.start("disk").attr("type", type).attr("device", device);
     if (!driverName.empty() || !driverType.empty()) {
@@ -97,7 +115,7 @@ void DiskDef::format(xml::Writer &w) const
         w.start("readonly").end();
     if (shareable)
         w.start("shareable").end();
-    address.format(w);
+    info.format(w, ctx);
     w.end();
 }
 

@@ -4,9 +4,11 @@
 
 #include <string>
 
-#include "conf/domain/address.h"
+#include "conf/domain/device_info.h"
 
 namespace vh::conf {
+
+struct DomainDef;
 
 struct DiskDef {
     std::string type = "file";      // file, block, dir, network, volume, nvme, vhostuser
@@ -15,11 +17,15 @@ struct DiskDef {
     std::string source;             // file=, dev= or dir= by type
     std::string targetDev, targetBus;
     bool readonly = false, shareable = false;
-    DeviceAddress address;
+    DeviceInfo info;
 
-    static Result<DiskDef> parse(const xmlNode *n);
-    void postParse();     // the bus from the target name
-    void format(xml::Writer &w) const;
+    static Result<DiskDef> parse(const xmlNode *n, const ParseContext &ctx);
+    void format(xml::Writer &w, const FormatContext &ctx) const;
+
+    // Defaults over every device of this family (and implicit devices it implies).
+    static void postParseAll(DomainDef &def);
+    // Checks across the family (duplicates, counts) at define and start.
+    static Result<void> validateAll(const DomainDef &def);
 };
 
 } // namespace vh::conf

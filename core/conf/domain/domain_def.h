@@ -1,47 +1,36 @@
 // The domain XML model and its pipeline: parse -> post-parse -> validate -> format
-// (ARCHITECTURE.md decision 6). Each device family lives in its own file beside this one,
-// holding its struct, parse, post-parse, validate and format together.
+// (ARCHITECTURE.md decision 6). Each part of the document lives in its own file beside this
+// one, holding its struct, parse, post-parse, validate and format together.
 #pragma once
 
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <libxml/tree.h>
-
-#include "conf/domain/disk.h"
-#include "conf/domain/interface.h"
-#include "conf/domain/memballoon.h"
+#include "conf/domain/clock.h"
+#include "conf/domain/context.h"
+#include "conf/domain/cpu.h"
+#include "conf/domain/devices.h"
+#include "conf/domain/features.h"
+#include "conf/domain/idmap.h"
+#include "conf/domain/lifecycle.h"
+#include "conf/domain/memory.h"
 #include "conf/domain/metadata.h"
+#include "conf/domain/os.h"
+#include "conf/domain/security.h"
+#include "conf/domain/sysinfo.h"
+#include "conf/domain/tuning.h"
+#include "conf/domain/vcpu.h"
 #include "util/result.h"
 
 namespace vh::conf {
 
-// How a document is read (libvirt's virDomainDefParseFlags, the ones that matter here).
-enum ParseFlags : unsigned {
-    PARSE_INACTIVE = 1u << 0,        // a persistent config: no runtime state (id)
-    PARSE_SKIP_VALIDATE = 1u << 1,   // loading stored configs: keep what a newer rule rejects
-    PARSE_VALIDATE_SCHEMA = 1u << 2, // VIR_DOMAIN_DEFINE_VALIDATE
-};
-
-struct OsDef {
-    std::string type;          // hvm, xen, linux, exe
-    std::string arch;
-    std::string machine;
-    std::vector<std::string> boot;   // boot dev order: hd, cdrom, fd, network
-    std::optional<bool> bootmenu;
-    std::string kernel, initrd, cmdline, dtb;
-    std::string init;          // containers
-};
-
-// <features>: each child kept as its name plus attributes (a first model; the domain XML
-// issue gives the families their own types).
-struct FeatureDef {
-    std::string name;
-    std::vector<std::pair<std::string, std::string>> attrs;
+// Top-level elements of a driver's own XML namespace (qemu:commandline), kept verbatim.
+struct NamespaceData {
+    std::string prefix, uri;
+    std::vector<std::string> elements;   // formatted at depth 1
 };
 
 struct DomainDef {
@@ -49,33 +38,32 @@ struct DomainDef {
     int id = -1;                // live only
     std::string name;
     unsigned char uuid[16] = {};
+    std::optional<std::string> genid;    // "" asks for a generated one
     std::string title;
     std::string description;
     Metadata metadata;
 
-    unsigned long long maxMemoryKiB = 0;     // <memory>
-    unsigned long long currentMemoryKiB = 0; // <currentMemory>
-    unsigned int maxVcpus = 0;               // <vcpu>
-    unsigned int vcpus = 0;                  // <vcpu current=...>
-    std::string vcpuPlacement = "static";
-    std::string cpuset;
-
+    MemoryDef memory;
+    BlkioTuneDef blkiotune;
+    MemTuneDef memtune;
+    MemoryBackingDef memoryBacking;
+    VcpuDef vcpu;
+    IothreadsDef iothreads;
+    CpuTuneDef cputune;
+    NumaTuneDef numatune;
+    ResourceDef resource;
+    SysinfoDef sysinfo;
     OsDef os;
-    std::vector<FeatureDef> features;
-    std::string clockOffset = "utc";
-    std::string onPoweroff = "destroy", onReboot = "restart", onCrash = "destroy";
-
-    std::string emulator;
-    std::vector<DiskDef> disks;
-    std::vector<InterfaceDef> interfaces;
-    std::optional<MemballoonDef> memballoon;
-};
-
-// What a driver adds to the pipeline (libvirt's virDomainDefParserConfig).
-struct DomainXMLOptions {
-    std::string defaultArch;                                        // from the driver's capabilities
-    std::function<void(DomainDef &)> devicesPostParse;              // runs before the generic defaults
-    std::function<Result<void>(const DomainDef &)> validate;        // runs before generic validation
+    IdmapDef idmap;
+    FeaturesDef features;
+    CpuDef cpu;
+    ClockDef clock;
+    LifecycleDef lifecycle;
+    PmDef pm;
+    PerfDef perf;
+    DevicesDef devices;
+    SecurityDef security;
+    std::vector<NamespaceData> namespaces;
 };
 
 // parse -> post-parse -> validate (unless PARSE_SKIP_VALIDATE).
@@ -87,7 +75,7 @@ Result<std::unique_ptr<DomainDef>> parseDomainNode(const xmlNode *root, const Do
 // runtime state (the id).
 std::string formatDomain(const DomainDef &def, unsigned int xmlFlags);
 
-// Generic validation (define and start run it).
+// Generic validation (define and start run it), after the driver's hook.
 Result<void> validateDomain(const DomainDef &def, const DomainXMLOptions &opts);
 
 } // namespace vh::conf

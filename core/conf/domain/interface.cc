@@ -1,5 +1,7 @@
 #include "conf/domain/interface.h"
 
+#include "conf/domain/domain_def.h"
+
 #include <cstdio>
 #include <random>
 
@@ -36,7 +38,7 @@ std::optional<std::string> parseMac(std::string_view s)
     return std::string(out);
 }
 
-Result<InterfaceDef> InterfaceDef::parse(const xmlNode *n, bool inactive)
+Result<InterfaceDef> InterfaceDef::parse(const xmlNode *n, const ParseContext &ctx)
 {
     InterfaceDef d;
     d.type = xml::attr(n, "type").value_or("user");
@@ -59,32 +61,40 @@ Result<InterfaceDef> InterfaceDef::parse(const xmlNode *n, bool inactive)
         } else if (xml::is(c, "target")) {
             d.targetDev = xml::attr(c, "dev").value_or("");
             // names the host would generate are runtime state, not part of a persistent config
-            if (inactive && (d.targetDev.rfind("vnet", 0) == 0 || d.targetDev.rfind("macvtap", 0) == 0 ||
+            if (ctx.inactive() && (d.targetDev.rfind("vnet", 0) == 0 || d.targetDev.rfind("macvtap", 0) == 0 ||
                              d.targetDev.rfind("macvlan", 0) == 0))
                 d.targetDev.clear();
         } else if (xml::is(c, "model")) {
             d.model = xml::attr(c, "type").value_or("");
         }
     }
-    auto addr = DeviceAddress::parse(n);
-    if (!addr)
-        return std::move(addr).error();
-    d.address = std::move(*addr);
+    auto info = DeviceInfo::parse(n, ctx);
+    if (!info)
+        return std::move(info).error();
+    d.info = std::move(*info);
     return d;
 }
 
-void InterfaceDef::postParse()
+void InterfaceDef::postParseAll(DomainDef &def)
 {
-    if (!mac.empty())
-        return;
+    // a generated 52:54:00 MAC when none was given
     static thread_local std::mt19937 gen{std::random_device{}()};
-    char out[18];
-    snprintf(out, sizeof(out), "52:54:00:%02x:%02x:%02x", static_cast<unsigned>(gen() & 0xff),
-             static_cast<unsigned>(gen() & 0xff), static_cast<unsigned>(gen() & 0xff));
-    mac = out;
+    for (InterfaceDef &i : def.devices.interfaces) {
+        if (!i.mac.empty())
+            continue;
+        char out[18];
+        snprintf(out, sizeof(out), "52:54:00:%02x:%02x:%02x", static_cast<unsigned>(gen() & 0xff),
+                 static_cast<unsigned>(gen() & 0xff), static_cast<unsigned>(gen() & 0xff));
+        i.mac = out;
+    }
 }
 
-void InterfaceDef::format(xml::Writer &w) const
+Result<void> InterfaceDef::validateAll(const DomainDef &)
+{
+    return {};
+}
+
+void InterfaceDef::format(xml::Writer &w, const FormatContext &ctx) const
 {
     w.start("interface").attr("type", type);
     w.start("mac").attr("address", mac).end();
@@ -99,7 +109,7 @@ void InterfaceDef::format(xml::Writer &w) const
         w.start("target").attr("dev", targetDev).end();
     if (!model.empty())
         w.start("model").attr("type", model).end();
-    address.format(w);
+    info.format(w, ctx);
     w.end();
 }
 

@@ -4,9 +4,11 @@
 
 #include <string>
 
-#include "conf/domain/address.h"
+#include "conf/domain/device_info.h"
 
 namespace vh::conf {
+
+struct DomainDef;
 
 struct InterfaceDef {
     std::string type;          // network, bridge, user, ethernet, direct, ...
@@ -15,12 +17,16 @@ struct InterfaceDef {
     std::string sourceMode;    // direct: mode=
     std::string targetDev;
     std::string model;
-    DeviceAddress address;
+    DeviceInfo info;
 
-    // inactive: a persistent config (host-generated target names are dropped)
-    static Result<InterfaceDef> parse(const xmlNode *n, bool inactive);
-    void postParse();          // a generated 52:54:00 MAC when none was given
-    void format(xml::Writer &w) const;
+    // A persistent config (ctx.inactive()) drops host-generated target names.
+    static Result<InterfaceDef> parse(const xmlNode *n, const ParseContext &ctx);
+    void format(xml::Writer &w, const FormatContext &ctx) const;
+
+    // Defaults over every device of this family (and implicit devices it implies).
+    static void postParseAll(DomainDef &def);
+    // Checks across the family (duplicates, counts) at define and start.
+    static Result<void> validateAll(const DomainDef &def);
 };
 
 // Canonical lower-case form of a MAC address, or nullopt when s is not one.

@@ -1,10 +1,12 @@
 #include "conf/domain/memballoon.h"
 
+#include "conf/domain/domain_def.h"
+
 #include <libvirt/virterror.h>
 
 namespace vh::conf {
 
-Result<MemballoonDef> MemballoonDef::parse(const xmlNode *n)
+Result<MemballoonDef> MemballoonDef::parse(const xmlNode *n, const ParseContext &ctx)
 {
     MemballoonDef d;
     auto model = xml::attr(n, "model");
@@ -16,20 +18,29 @@ Result<MemballoonDef> MemballoonDef::parse(const xmlNode *n)
                              model->c_str());
     d.model = *model;
     d.autodeflate = xml::attr(n, "autodeflate").value_or("");
-    auto addr = DeviceAddress::parse(n);
-    if (!addr)
-        return std::move(addr).error();
-    d.address = std::move(*addr);
+    auto info = DeviceInfo::parse(n, ctx);
+    if (!info)
+        return std::move(info).error();
+    d.info = std::move(*info);
     return d;
 }
 
-void MemballoonDef::format(xml::Writer &w) const
+void MemballoonDef::format(xml::Writer &w, const FormatContext &ctx) const
 {
     w.start("memballoon").attr("model", model);
     if (!autodeflate.empty())
         w.attr("autodeflate", autodeflate);
-    address.format(w);
+    info.format(w, ctx);
     w.end();
+}
+
+void MemballoonDef::postParseAll(DomainDef &)
+{
+}
+
+Result<void> MemballoonDef::validateAll(const DomainDef &)
+{
+    return {};
 }
 
 } // namespace vh::conf

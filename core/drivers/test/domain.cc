@@ -262,7 +262,7 @@ Result<void> TestDriver::domainShutdownFlags(virDomainPtr domain, unsigned int f
     DomainObj *o = *obj;
     if (o->state == VIR_DOMAIN_SHUTOFF)
         return Error::format(VIR_FROM_TEST, VIR_ERR_INTERNAL_ERROR, "domain '%s' not running", o->def->name.c_str());
-    if (o->def->onPoweroff == "restart" || o->def->onPoweroff == "rename-restart") {
+    if (o->def->lifecycle.onPoweroff == "restart" || o->def->lifecycle.onPoweroff == "rename-restart") {
         o->state = VIR_DOMAIN_RUNNING;
         o->reason = VIR_DOMAIN_RUNNING_BOOTED;
         return {};
@@ -284,7 +284,7 @@ Result<void> TestDriver::domainReboot(virDomainPtr domain, unsigned int flags)
     DomainObj *o = *obj;
     if (!o->active())
         return notRunning();
-    if (o->def->onReboot == "destroy" || o->def->onReboot == "preserve") {
+    if (o->def->lifecycle.onReboot == "destroy" || o->def->lifecycle.onReboot == "preserve") {
         emit(*o, VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN);
         st_->stop(o, VIR_DOMAIN_SHUTOFF_SHUTDOWN);
         domain->id = -1;

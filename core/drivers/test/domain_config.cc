@@ -57,9 +57,9 @@ Result<void> TestDriver::domainGetInfo(virDomainPtr domain, virDomainInfo &info)
     timeval tv;
     gettimeofday(&tv, nullptr);
     info.state = static_cast<unsigned char>(o.state);
-    info.maxMem = o.def->maxMemoryKiB;
-    info.memory = o.def->currentMemoryKiB;
-    info.nrVirtCpu = static_cast<unsigned short>(o.def->vcpus);
+    info.maxMem = o.def->memory.totalKiB;
+    info.memory = o.def->memory.currentKiB;
+    info.nrVirtCpu = static_cast<unsigned short>(o.def->vcpu.current);
     info.cpuTime = tv.tv_sec * 1000000000ull + tv.tv_usec * 1000ull;   // the test driver's clock
     return {};
 }
@@ -82,7 +82,7 @@ Result<unsigned long> TestDriver::domainGetMaxMemory(virDomainPtr domain)
     auto obj = find(domain, g);
     if (!obj)
         return std::move(obj).error();
-    return static_cast<unsigned long>((*obj)->def->maxMemoryKiB);
+    return static_cast<unsigned long>((*obj)->def->memory.totalKiB);
 }
 
 Result<std::string> TestDriver::domainGetXMLDesc(virDomainPtr domain, unsigned int flags)
@@ -114,18 +114,18 @@ Result<void> TestDriver::domainSetMemoryFlags(virDomainPtr domain, unsigned long
     if (flags & VIR_DOMAIN_MEM_MAXIMUM) {
         if (live)
             return Error::make(VIR_FROM_TEST, VIR_ERR_OPERATION_INVALID, "cannot resize the maximum memory on an active domain");
-        config->maxMemoryKiB = memory;
-        if (config->currentMemoryKiB > memory)
-            config->currentMemoryKiB = memory;
+        config->memory.totalKiB = memory;
+        if (config->memory.currentKiB > memory)
+            config->memory.currentKiB = memory;
         return {};
     }
     for (conf::DomainDef *def : {live, config}) {
-        if (def && memory > def->maxMemoryKiB)
+        if (def && memory > def->memory.totalKiB)
             return Error::make(VIR_FROM_TEST, VIR_ERR_INVALID_ARG, "cannot set memory higher than max memory");
     }
     for (conf::DomainDef *def : {live, config})
         if (def)
-            def->currentMemoryKiB = memory;
+            def->memory.currentKiB = memory;
     return {};
 }
 
@@ -146,22 +146,22 @@ Result<void> TestDriver::domainSetVcpusFlags(virDomainPtr domain, unsigned int n
     auto [live, config] = *t;
     auto exceeds = [&](const conf::DomainDef &def) {
         return Error::format(VIR_FROM_TEST, VIR_ERR_INVALID_ARG, "requested cpu amount exceeds maximum (%u > %u)",
-                             nvcpus, def.maxVcpus);
+                             nvcpus, def.vcpu.max);
     };
     // The maximum is a persistent setting; a running domain changes its current count only.
-    if (live && nvcpus > live->maxVcpus)
+    if (live && nvcpus > live->vcpu.max)
         return exceeds(*live);
-    if (config && !(flags & VIR_DOMAIN_VCPU_MAXIMUM) && nvcpus > config->maxVcpus)
+    if (config && !(flags & VIR_DOMAIN_VCPU_MAXIMUM) && nvcpus > config->vcpu.max)
         return exceeds(*config);
     if (live)
-        live->vcpus = nvcpus;
+        live->vcpu.current = nvcpus;
     if (config) {
         if (flags & VIR_DOMAIN_VCPU_MAXIMUM) {
-            config->maxVcpus = nvcpus;
-            if (config->vcpus > nvcpus)
-                config->vcpus = nvcpus;
+            config->vcpu.max = nvcpus;
+            if (config->vcpu.current > nvcpus)
+                config->vcpu.current = nvcpus;
         } else {
-            config->vcpus = nvcpus;
+            config->vcpu.current = nvcpus;
         }
     }
     return {};
@@ -178,7 +178,7 @@ Result<int> TestDriver::domainGetVcpusFlags(virDomainPtr domain, unsigned int fl
     if (!t)
         return std::move(t).error();
     const conf::DomainDef *def = t->first ? t->first : t->second;
-    return static_cast<int>(flags & VIR_DOMAIN_VCPU_MAXIMUM ? def->maxVcpus : def->vcpus);
+    return static_cast<int>(flags & VIR_DOMAIN_VCPU_MAXIMUM ? def->vcpu.max : def->vcpu.current);
 }
 
 Result<void> TestDriver::domainGetAutostart(virDomainPtr domain, int &autostart)

@@ -85,15 +85,24 @@ Result<NodeDomainExtras> readExtras(const xmlNode *domain)
 
 } // namespace
 
+const conf::DomainXMLOptions &domainXMLOptions()
+{
+    static const conf::DomainXMLOptions opts = [] {
+        conf::DomainXMLOptions o;
+        o.defaultArch = "i686";
+        o.devicesPostParse = [](conf::DomainDef &def) {
+            // the test driver names unnamed interfaces testnetN
+            for (size_t i = 0; i < def.devices.interfaces.size(); i++)
+                if (def.devices.interfaces[i].targetDev.empty())
+                    def.devices.interfaces[i].targetDev = "testnet" + std::to_string(i);
+        };
+        return o;
+    }();
+    return opts;
+}
+
 State::State()
 {
-    xmlopt.defaultArch = "i686";
-    xmlopt.devicesPostParse = [](conf::DomainDef &def) {
-        // the test driver names unnamed interfaces testnetN
-        for (size_t i = 0; i < def.interfaces.size(); i++)
-            if (def.interfaces[i].targetDev.empty())
-                def.interfaces[i].targetDev = "testnet" + std::to_string(i);
-    };
     node.cells = {{2097152, 1048576, 0, 8}, {4194304, 2097152, 8, 8}};
 }
 

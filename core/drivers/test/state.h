@@ -54,6 +54,9 @@ struct DomainObj {
     }
 };
 
+// How the test driver reads domain XML: its defaults and post-parse rules.
+const conf::DomainXMLOptions &domainXMLOptions();
+
 class State {
 public:
     State();
@@ -69,7 +72,7 @@ public:
     std::vector<std::pair<std::string, std::string>> users;
     std::vector<std::shared_ptr<DomainObj>> domains;   // in definition order
     int nextId = 1;
-    conf::DomainXMLOptions xmlopt;
+    const conf::DomainXMLOptions &xmlopt = domainXMLOptions();
     std::shared_ptr<EventState> events = std::make_shared<EventState>();
 
     // Lookups; callers hold `lock`.

@@ -1,0 +1,28 @@
+#include "conf/nodedev/nodedev.h"
+
+#include <libvirt/virterror.h>
+
+#include "conf/xml.h"
+
+namespace vh::conf {
+
+Result<std::unique_ptr<NodeDeviceDef>> parseNodeDevice(std::string_view text, unsigned int)
+{
+    auto doc = xml::parse(text, "(device_definition)", VIR_FROM_XML);
+    if (!doc)
+        return std::move(doc).error();
+    const xmlNode *root = xmlDocGetRootElement(doc->get());
+    if (!xml::is(root, "device"))
+        return Error::format(VIR_FROM_XML, VIR_ERR_XML_ERROR, "expecting root element of 'device', not '%s'",
+                             reinterpret_cast<const char *>(root->name));
+    auto def = std::make_unique<NodeDeviceDef>();
+    def->raw = xml::reformat(root, 0);
+    return def;
+}
+
+std::string formatNodeDevice(const NodeDeviceDef &def, unsigned int)
+{
+    return def.raw;
+}
+
+} // namespace vh::conf
