@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Installs what virthub needs, builds it with AddressSanitizer and UndefinedBehaviorSanitizer,
-# and runs every test. The last line printed is ctest's summary.
+# Installs what virthub needs, builds it with Clang, AddressSanitizer, UndefinedBehaviorSanitizer
+# and libFuzzer's instrumentation, and runs every test, the bounded fuzz runs of each XML
+# parser among them. The last line printed is ctest's summary.
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/install-deps.sh
-scripts/build.sh build-asan -DVIRTHUB_SANITIZE=ON
+CC=clang CXX=clang++ scripts/build.sh build-asan -DVIRTHUB_SANITIZE=ON -DVIRTHUB_FUZZ=ON
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 ctest --test-dir build-asan --output-on-failure -j2

@@ -5,10 +5,13 @@
  * on virthub (LD_LIBRARY_PATH=build/capi). It prints which libvirt.so.0 was
  * actually loaded so the two runs cannot silently be the same library.
  *
- * Usage: define_loop MODE [N]
+ * Usage: define_loop MODE [N]   or   define_loop parse|format FILE [N]
  *   define  N  define+lookupByName+XMLDesc+undefine of N small domains (2000)
+ *   small   N  defineXML of N new small domains (undefined untimed)   (5000)
  *   lookup  N  N lookupByName("test") + virDomainFree calls       (200000)
  *   listall N  define 1000 domains, then N listAllDomains calls     (200)
+ *   parse   FILE N  re-define the rich domain in FILE N times       (2000)
+ *   format  FILE N  XMLDesc(0) of the rich domain in FILE N times   (20000)
  *
  * Output: one JSON object on stdout. Exit 1 on any API error.
  */
@@ -99,6 +102,48 @@ static void run_define(virConnectPtr conn, long n)
     }
 }
 
+static void run_small(virConnectPtr conn, long n)
+{
+    for (long i = 0; i < n; i++)
+        define_one(conn, (int)i);
+}
+
+static char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        perror(path);
+        exit(1);
+    }
+    static char buf[1 << 20];
+    size_t len = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[len] = '\0';
+    return buf;
+}
+
+/* Redefining a persistent, inactive domain replaces its definition: each call is one whole
+ * parse → post-parse → validate of the document, plus the swap. */
+static void run_parse(virConnectPtr conn, const char *xml, long n)
+{
+    for (long i = 0; i < n; i++) {
+        virDomainPtr dom = virDomainDefineXML(conn, xml);
+        if (!dom)
+            die("virDomainDefineXML(rich)");
+        virDomainFree(dom);
+    }
+}
+
+static void run_format(virDomainPtr dom, long n)
+{
+    for (long i = 0; i < n; i++) {
+        char *desc = virDomainGetXMLDesc(dom, 0);
+        if (!desc || !strstr(desc, "</devices>"))
+            die("virDomainGetXMLDesc(rich)");
+        free(desc);
+    }
+}
+
 static void run_lookup(virConnectPtr conn, long n)
 {
     for (long i = 0; i < n; i++) {
@@ -129,13 +174,26 @@ static void run_listall(virConnectPtr conn, long n, int expect)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: %s define|lookup|listall [N]\n", argv[0]);
+        fprintf(stderr, "usage: %s define|small|lookup|listall [N]\n"
+                        "       %s parse|format FILE [N]\n", argv[0], argv[0]);
         return 2;
     }
     mode = argv[1];
+    const char *rich = NULL;
+    int narg = 2;
     long n;
-    if (strcmp(mode, "define") == 0)
+    if (strcmp(mode, "parse") == 0 || strcmp(mode, "format") == 0) {
+        if (argc < 3) {
+            fprintf(stderr, "%s needs the rich domain file\n", mode);
+            return 2;
+        }
+        rich = read_file(argv[2]);
+        narg = 3;
+        n = strcmp(mode, "parse") == 0 ? 2000 : 20000;
+    } else if (strcmp(mode, "define") == 0)
         n = 2000;
+    else if (strcmp(mode, "small") == 0)
+        n = 5000;
     else if (strcmp(mode, "lookup") == 0)
         n = 200000;
     else if (strcmp(mode, "listall") == 0)
@@ -144,8 +202,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "unknown mode %s\n", mode);
         return 2;
     }
-    if (argc > 2)
-        n = strtol(argv[2], NULL, 10);
+    if (argc > narg)
+        n = strtol(argv[narg], NULL, 10);
     if (n <= 0 || n > 100000000) {
         fprintf(stderr, "bad N\n");
         return 2;
@@ -171,6 +229,30 @@ int main(int argc, char **argv)
         t0 = now();
         run_define(conn, n);
         t1 = now();
+    } else if (strcmp(mode, "small") == 0) {
+        t0 = now();
+        run_small(conn, n);
+        t1 = now();
+        for (long i = 0; i < n; i++)
+            undefine_by_name(conn, (int)i);
+    } else if (rich) {
+        virDomainPtr dom = virDomainDefineXML(conn, rich);
+        if (!dom)
+            die("virDomainDefineXML(rich)");
+        if (strcmp(mode, "parse") == 0) {
+            run_parse(conn, rich, 50); /* warm up */
+            t0 = now();
+            run_parse(conn, rich, n);
+            t1 = now();
+        } else {
+            run_format(dom, 200); /* warm up */
+            t0 = now();
+            run_format(dom, n);
+            t1 = now();
+        }
+        if (virDomainUndefine(dom) < 0)
+            die("virDomainUndefine(rich)");
+        virDomainFree(dom);
     } else if (strcmp(mode, "lookup") == 0) {
         virDomainPtr check = virDomainLookupByName(conn, "test");
         if (!check || !virDomainGetName(check) || strcmp(virDomainGetName(check), "test") != 0)

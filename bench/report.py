@@ -80,6 +80,14 @@ def main():
     add("list_all_process", "`list --all` whole process (virsh vs virthub)", "ms", False,
         shell_ms, "virthub < 10 ms", lambda w: w["virthub"]["median"] < 10.0)
 
+    n_small = by[("libvirt", "small")][0]["n"]
+    add("define_small", f"defineXML of a small domain ({n_small} domains)", "calls/s", True,
+        vals("small", "per_sec"), ">= 5x libvirt", lambda w: w["ratio"] >= 5.0)
+    add("parse_rich", "parse the rich domain (re-define, 216 lines)", "calls/s", True,
+        vals("parse", "per_sec"), ">= 5x libvirt", lambda w: w["ratio"] >= 5.0)
+    add("format_rich", "format the rich domain (XMLDesc)", "calls/s", True,
+        vals("format", "per_sec"), ">= 3x libvirt", lambda w: w["ratio"] >= 3.0)
+
     add("lookup_by_name", "lookupByName('test') + free", "calls/s", True,
         vals("lookup", "per_sec"))
     n_list = by[("libvirt", "listall")][0]["n"]

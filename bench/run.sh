@@ -80,22 +80,23 @@ cc -O2 -Wall -Wextra -I/usr/include -o "$WORK/define_loop" "$BENCH/define_loop.c
 log "ldd (libvirt):  $(env -u LD_LIBRARY_PATH ldd "$WORK/define_loop" | awk '/libvirt.so.0/ {print $3}')"
 log "ldd (virthub):  $(LD_LIBRARY_PATH=$VH_LIBDIR ldd "$WORK/define_loop" | awk '/libvirt.so.0/ {print $3}')"
 
-run_impl() {  # impl mode -> appends one JSON line to $WORK/inproc.jsonl
+run_impl() {  # impl mode [file] -> appends one JSON line to $WORK/inproc.jsonl
     local impl=$1 mode=$2 out
     if [ "$impl" = virthub ]; then
-        out=$(LD_LIBRARY_PATH=$VH_LIBDIR timeout "$RUN_TIMEOUT" "$WORK/define_loop" "$mode") ||
+        out=$(LD_LIBRARY_PATH=$VH_LIBDIR timeout "$RUN_TIMEOUT" "$WORK/define_loop" "${@:2}") ||
             fail "define_loop $mode on virthub failed"
     else
-        out=$(env -u LD_LIBRARY_PATH timeout "$RUN_TIMEOUT" "$WORK/define_loop" "$mode") ||
+        out=$(env -u LD_LIBRARY_PATH timeout "$RUN_TIMEOUT" "$WORK/define_loop" "${@:2}") ||
             fail "define_loop $mode on libvirt failed"
     fi
     printf '{"impl": "%s", "result": %s}\n' "$impl" "$out" >>"$WORK/inproc.jsonl"
 }
-for mode in define lookup listall; do
-    log "in-process: $mode x $REPS (interleaved libvirt/virthub)"
+for args in define small lookup listall "parse $BENCH/rich-domain.xml" "format $BENCH/rich-domain.xml"; do
+    read -ra argv <<<"$args"
+    log "in-process: ${argv[0]} x $REPS (interleaved libvirt/virthub)"
     for ((rep = 1; rep <= REPS; rep++)); do
-        run_impl libvirt "$mode"
-        run_impl virthub "$mode"
+        run_impl libvirt "${argv[@]}"
+        run_impl virthub "${argv[@]}"
     done
 done
 

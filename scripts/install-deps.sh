@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs what building and testing virthub needs on Debian 12: compilers and libraries
-# from Debian, PyYAML for the generator from PyPI. Safe to run again: it installs only
+# from Debian (Clang and its runtimes for the sanitized, fuzzed test build), PyYAML for the
+# generator from PyPI. Safe to run again: it installs only
 # what is missing.
 set -euo pipefail
 
-packages=(build-essential cmake ninja-build pkg-config libxml2-dev libreadline-dev libboost-test-dev python3)
+packages=(build-essential cmake ninja-build pkg-config libxml2-dev libreadline-dev libboost-test-dev python3
+          clang libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -31,6 +31,18 @@ Result<std::string> through(Result<std::unique_ptr<Def>> (*parse)(std::string_vi
     return format(**def, flags);
 }
 
+// Snapshots and checkpoints embed a domain, read with the driver's options.
+template <class Def>
+Result<std::string> throughWithDomain(Result<std::unique_ptr<Def>> (*parse)(std::string_view, const DomainXMLOptions &, unsigned int),
+                                      std::string (*format)(const Def &, unsigned int), std::string_view xml,
+                                      const DomainXMLOptions &domainOptions, unsigned int flags)
+{
+    auto def = parse(xml, domainOptions, 0);
+    if (!def)
+        return std::move(def).error();
+    return format(**def, flags);
+}
+
 } // namespace
 
 std::vector<std::string> documentKinds()
@@ -66,9 +78,9 @@ Result<std::string> roundTrip(std::string_view kind, std::string_view xml, const
     if (kind == "secret")
         return through(parseSecret, formatSecret, xml, formatFlags);
     if (kind == "snapshot")
-        return through(parseSnapshot, formatSnapshot, xml, formatFlags);
+        return throughWithDomain(parseSnapshot, formatSnapshot, xml, domainOptions, formatFlags);
     if (kind == "checkpoint")
-        return through(parseCheckpoint, formatCheckpoint, xml, formatFlags);
+        return throughWithDomain(parseCheckpoint, formatCheckpoint, xml, domainOptions, formatFlags);
     if (kind == "capabilities")
         return through(parseCapabilities, formatCapabilities, xml, formatFlags);
     if (kind == "domaincaps")

@@ -14,39 +14,51 @@ namespace vh::xml {
 
 namespace {
 
+// No NOENT (entities are never substituted, so external ones are never loaded), no DTDLOAD,
+// no XINCLUDE, no HUGE (libxml2's depth and size limits stay on), no network.
 constexpr int kParseOptions = XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR | XML_PARSE_NOCDATA;
 
-// The line of `text` numbered `line` (1-based).
-std::string_view lineOf(std::string_view text, int line)
-{
-    size_t start = 0;
-    for (int i = 1; i < line && start != std::string_view::npos; i++) {
-        start = text.find('\n', start);
-        if (start != std::string_view::npos)
-            start++;
-    }
-    if (start == std::string_view::npos || start > text.size())
-        return {};
-    size_t end = text.find('\n', start);
-    return text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
-}
-
-} // namespace
-
-namespace {
-// Keeps the first error libxml2 reports for a parse, the one libvirt shows.
+// Keeps the first error libxml2 reports for a parse, the one libvirt shows, in libvirt's
+// layout: "FILE:LINE: problem\n<the line>\n-----^" ("at line LINE: ..." when the error is
+// inside an entity's text, which has no file name). The line and the pointer come from the
+// parser's position when it reported, as libvirt takes them.
 struct FirstError {
-    xmlError error{};
+    std::string message;
     bool seen = false;
-    ~FirstError() { xmlResetError(&error); }
-    // libxml2 calls this with the parser context, whose _private points at us
-    static void record(void *ctxt, xmlErrorPtr e)
+
+    // libxml2 calls this with the parser context; entity text is parsed by a child context
+    // that inherits _private, so both land here.
+    static void record(void *data, xmlErrorPtr e)
     {
-        auto *f = static_cast<FirstError *>(static_cast<xmlParserCtxtPtr>(ctxt)->_private);
-        if (!f->seen && e && e->level >= XML_ERR_ERROR) {
-            xmlCopyError(e, &f->error);
-            f->seen = true;
+        auto *ctxt = static_cast<xmlParserCtxtPtr>(data);
+        auto *f = static_cast<FirstError *>(ctxt->_private);
+        if (f->seen || !e || e->level < XML_ERR_ERROR || !ctxt->input)
+            return;
+        f->seen = true;
+        const char *msg = e->message ? e->message : "";
+        const xmlChar *base = ctxt->input->base, *at = ctxt->input->cur, *cur = at;
+        std::string context, pointer;
+        if (base && cur) {
+            while (cur > base && (*cur == '\n' || *cur == '\r'))
+                cur--;
+            while (cur > base && *cur != '\n' && *cur != '\r')
+                cur--;
+            if (*cur == '\n' || *cur == '\r')
+                cur++;
+            size_t col = at > cur ? static_cast<size_t>(at - cur) : 0;
+            while (*cur && *cur != '\n' && *cur != '\r')
+                context += static_cast<char>(*cur++);
+            for (size_t n = 0; n < col && n < context.size(); n++)
+                pointer += context[n] == '\t' ? '\t' : '-';
         }
+        if (context.empty())
+            context = "(null)";  // libvirt prints its empty context buffer as a null string
+        if (ctxt->input->filename)
+            f->message = strprintf("%s:%d: %s%s\n%s^", ctxt->input->filename, ctxt->input->line,
+                                   msg, context.c_str(), pointer.c_str());
+        else
+            f->message = strprintf("at line %d: %s%s\n%s^", ctxt->input->line, msg,
+                                   context.c_str(), pointer.c_str());
     }
 };
 } // namespace
@@ -64,22 +76,7 @@ Result<Doc> parse(std::string_view text, const char *what, int errDomain)
         xmlFreeParserCtxt(ctxt);
         return Doc(doc);
     }
-    std::string message;
-    const xmlError *err = first.seen ? &first.error : xmlCtxtGetLastError(ctxt);
-    if (err && err->message) {
-        // libvirt's layout: "what:LINE: problem\n<the line>\n-----^"
-        int line = err->line > 0 ? err->line : 1;
-        std::string_view context = lineOf(text, line);
-        int col = err->int2 > 0 ? err->int2 - 1 : static_cast<int>(context.size());
-        if (col > static_cast<int>(context.size()))
-            col = static_cast<int>(context.size());
-        // past the last line libvirt has no context to show, and prints "(null)"
-        std::string shown = context.empty() ? std::string("(null)") : std::string(context);
-        message = strprintf("%s:%d: %s%s\n%s^", what, line, err->message, shown.c_str(),
-                            std::string(static_cast<size_t>(context.empty() ? 0 : col), '-').c_str());
-    } else {
-        message = strprintf("%s: failed to parse xml document", what);
-    }
+    std::string message = first.seen ? first.message : strprintf("%s: failed to parse xml document", what);
     if (doc)
         xmlFreeDoc(doc);
     xmlFreeParserCtxt(ctxt);
@@ -233,14 +230,15 @@ std::string reformat(const xmlNode *n, int indent)
 
 std::optional<unsigned long long> toULL(std::string_view s, bool allowHex)
 {
+    // as libvirt's virStrToLong_ullp: strtoull's leading blanks and '+' pass, a '-' does not
     std::string str(s);
-    if (str.empty() || str[0] == '-' || isspace(static_cast<unsigned char>(str[0])))
-        return std::nullopt;
+    size_t digits = str.find_first_not_of(" \t\n\v\f\r+");
+    bool hex = allowHex && digits != std::string::npos && digits + 1 < str.size() && str[digits] == '0' &&
+               (str[digits + 1] == 'x' || str[digits + 1] == 'X');
     errno = 0;
     char *end = nullptr;
-    int base = allowHex && str.size() > 2 && str[0] == '0' && (str[1] == 'x' || str[1] == 'X') ? 16 : 10;
-    unsigned long long v = strtoull(str.c_str(), &end, base);
-    if (errno || *end || end == str.c_str())
+    unsigned long long v = strtoull(str.c_str(), &end, hex ? 16 : 10);
+    if (errno || *end || end == str.c_str() || str.find('-') < static_cast<size_t>(end - str.c_str()))
         return std::nullopt;
     return v;
 }

@@ -237,7 +237,7 @@ BOOST_AUTO_TEST_CASE(defaults_from_post_parse)
                                          "<disk><source file='/b'/><target dev='sdb'/></disk>"
                                          "<disk><source file='/c'/><target dev='vdc'/></disk>"
                                          "<disk><source file='/d'/><target dev='xvdd'/></disk>"
-                                         "<disk><source file='/e'/><target dev='fda'/></disk>"
+                                         "<disk device='floppy'><source file='/e'/><target dev='fda'/></disk>"
                                          "<disk><source file='/f'/><target dev='vdf' bus='usb'/></disk>"
                                          "<interface type='user'/>"
                                          "</devices>"),
@@ -258,13 +258,14 @@ BOOST_AUTO_TEST_CASE(defaults_from_post_parse)
     BOOST_TEST(d.lifecycle.onReboot == "restart");
     BOOST_TEST(d.lifecycle.onCrash == "destroy");
     BOOST_REQUIRE(d.devices.disks.size() == 6u);
-    const char *buses[] = {"ide", "scsi", "virtio", "xen", "fdc", "usb"};
+    // buses come from the target names; disks are kept in libvirt's bus order
+    const char *buses[] = {"ide", "fdc", "scsi", "virtio", "xen", "usb"};
     for (size_t i = 0; i < 6; i++) {
         BOOST_TEST_CONTEXT("disk " << i)
         {
             BOOST_TEST(d.devices.disks[i].targetBus == buses[i]);
             BOOST_TEST(d.devices.disks[i].type == "file");
-            BOOST_TEST(d.devices.disks[i].device == "disk");
+            BOOST_TEST(d.devices.disks[i].device == (i == 1 ? "floppy" : "disk"));
         }
     }
     BOOST_REQUIRE(d.devices.interfaces.size() == 1u);

@@ -155,7 +155,10 @@ BOOST_AUTO_TEST_CASE(integers)
     BOOST_TEST(*xml::toULL("0x1f", true) == 31u);
     BOOST_TEST(*xml::toULL("0X1F", true) == 31u);
     BOOST_TEST(!xml::toULL("0x1f"));
-    for (const char *bad : {"", "-1", " 1", "1 ", "12abc", "abc", "18446744073709551616", "0x"}) {
+    // like libvirt's virStrToLong_ullp: leading blanks and '+' pass, a minus sign never does
+    BOOST_TEST(*xml::toULL(" 1") == 1u);
+    BOOST_TEST(*xml::toULL("+7") == 7u);
+    for (const char *bad : {"", "-1", " -1", "1 ", "12abc", "abc", "18446744073709551616", "0x"}) {
         BOOST_TEST_CONTEXT("\"" << bad << "\"")
         BOOST_TEST(!xml::toULL(bad, true));
     }

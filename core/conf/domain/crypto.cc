@@ -4,16 +4,13 @@
 
 namespace vh::conf {
 
-Result<CryptoDef> CryptoDef::parse(const xmlNode *n, const ParseContext &)
+Result<CryptoDef> CryptoDef::parse(const xmlNode *, const ParseContext &)
 {
-    CryptoDef d;
-    d.raw = xml::reformat(n, 2);
-    return d;
+    return CryptoDef{};
 }
 
-void CryptoDef::format(xml::Writer &w, const FormatContext &) const
+void CryptoDef::format(xml::Writer &, const FormatContext &) const
 {
-    w.raw(raw);
 }
 
 void CryptoDef::postParseAll(DomainDef &)

@@ -1,9 +1,7 @@
-// <crypto>.
-// First model: the element is kept as it was written and printed back, until this family
-// is modelled (the domain XML issue).
+// <crypto>: libvirt 9.0.0 does not know virtio-crypto devices: its parser skips the element
+// (nothing is kept, checked or printed). The family keeps its place in the device list for
+// when a later libvirt is followed.
 #pragma once
-
-#include <string>
 
 #include "conf/domain/device_info.h"
 
@@ -12,15 +10,12 @@ namespace vh::conf {
 struct DomainDef;
 
 struct CryptoDef {
-    std::string raw;                 // the element as written (see above)
     DeviceInfo info;
 
     static Result<CryptoDef> parse(const xmlNode *n, const ParseContext &ctx);
     void format(xml::Writer &w, const FormatContext &ctx) const;
 
-    // Defaults over every device of this family (and implicit devices it implies).
     static void postParseAll(DomainDef &def);
-    // Checks across the family (duplicates, counts) at define and start.
     static Result<void> validateAll(const DomainDef &def);
 };
 

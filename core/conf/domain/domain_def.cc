@@ -1,4 +1,5 @@
 #include "conf/domain/domain_def.h"
+#include "conf/schema.h"
 
 #include <cstring>
 
@@ -98,8 +99,8 @@ Result<std::unique_ptr<DomainDef>> parseXML(const xmlNode *root, const ParseCont
     // Sections in the order libvirt reads them, so the first error is the one it reports.
     TopLevel top(root);
     VH_TRY(parseIdentity(root, top, ctx, *def));
-    VH_TRY(section(def->os, top, ctx));
-    VH_TRY(section(def->security, top, ctx));
+    VH_TRY(def->os.parseCaps(top, ctx));
+    VH_TRY(def->security.parseSeclabels(top, ctx));
     VH_TRY(section(def->memory, top, ctx));
     VH_TRY(section(def->blkiotune, top, ctx));
     VH_TRY(section(def->memtune, top, ctx));
@@ -111,16 +112,20 @@ Result<std::unique_ptr<DomainDef>> parseXML(const xmlNode *root, const ParseCont
     VH_TRY(section(def->numatune, top, ctx));
     VH_TRY(section(def->resource, top, ctx));
     VH_TRY(section(def->features, top, ctx));
-    VH_TRY(section(def->clock, top, ctx));
     VH_TRY(section(def->lifecycle, top, ctx));
     VH_TRY(section(def->pm, top, ctx));
     VH_TRY(section(def->perf, top, ctx));
-    VH_TRY(section(def->idmap, top, ctx));
-    VH_TRY(section(def->sysinfo, top, ctx));
+    VH_TRY(section(def->clock, top, ctx));
+    VH_TRY(def->os.parseBoot(top, ctx));
     auto devices = DevicesDef::parse(top.first("devices"), ctx);
     if (!devices)
         return std::move(devices).error();
     def->devices = std::move(*devices);
+    VH_TRY(def->security.parseLaunchSecurity(top, ctx));
+    VH_TRY(section(def->idmap, top, ctx));
+    VH_TRY(section(def->sysinfo, top, ctx));
+    VH_TRY(def->os.parseSmbios(top, ctx));
+    VH_TRY(def->security.parseKeywrap(top, ctx));
     parseNamespaces(root, ctx, *def);
     return def;
 }
@@ -132,13 +137,16 @@ void postParse(DomainDef &def, const DomainXMLOptions &opts)
         opts.postParse(def);
     if (opts.devicesPostParse)
         opts.devicesPostParse(def);
-    def.memory.postParse();
+    VcpuDef::postParseAll(def);
+    MemoryDef::postParseAll(def);
     if (def.os.arch.empty())
         def.os.arch = opts.defaultArch;
     bool deviceBoot = false;
     def.devices.forEach([&](auto *d) { deviceBoot |= d->info.bootIndex != 0; });
     if (def.os.type == "hvm" && def.os.boot.empty() && def.os.bootloader.empty() && !deviceBoot)
         def.os.boot.push_back("hd");
+    OsDef::postParseAll(def);
+    SysinfoDef::postParseAll(def);
     DevicesDef::postParse(def);
     if (opts.assignAddresses)
         opts.assignAddresses(def);
@@ -148,9 +156,28 @@ void postParse(DomainDef &def, const DomainXMLOptions &opts)
 
 Result<void> validateDomain(const DomainDef &def, const DomainXMLOptions &opts)
 {
+    // what libvirt's post-parse refuses comes first, then the driver's rules, then the generic ones
+    VH_TRY(VcpuDef::postParseCheckAll(def));
+    VH_TRY(MemoryDef::postParseCheckAll(def));
+    VH_TRY(CpuDef::postParseCheckAll(def));
+    VH_TRY(OsDef::checkPostParse(def));
+    if (def.os.type == "hvm")
+        VH_TRY(DeviceInfo::validateBootOrder(def));
     if (opts.validate)
         VH_TRY(opts.validate(def));
-    return DevicesDef::validate(def);
+    VH_TRY(ClockDef::validateAll(def));
+    VH_TRY(DevicesDef::validate(def));
+    VH_TRY(DeviceInfo::validateAliases(def));
+    VH_TRY(CpuDef::validateAll(def));
+    VH_TRY(MemoryDef::validateAll(def));
+    VH_TRY(ResourceDef::validateAll(def));
+    VH_TRY(CpuTuneDef::validateAll(def));
+    VH_TRY(BlkioTuneDef::validateAll(def));
+    VH_TRY(IothreadsDef::validateAll(def));
+    VH_TRY(LifecycleDef::validateAll(def));
+    VH_TRY(OsDef::validateAll(def));
+    VH_TRY(IdmapDef::validateAll(def));
+    return {};
 }
 
 Result<std::unique_ptr<DomainDef>> parseDomainNode(const xmlNode *root, const DomainXMLOptions &opts, unsigned flags)
@@ -170,6 +197,9 @@ Result<std::unique_ptr<DomainDef>> parseDomain(std::string_view xmlText, const D
     auto doc = xml::parse(xmlText, "(domain_definition)", VIR_FROM_DOMAIN);
     if (!doc)
         return std::move(doc).error();
+    // The schema sees the document as written, before any part of the model reads it.
+    if (flags & PARSE_VALIDATE_SCHEMA)
+        VH_TRY(schema::validate(doc->get(), "domain", VIR_FROM_XML));
     return parseDomainNode(xmlDocGetRootElement(doc->get()), opts, flags);
 }
 

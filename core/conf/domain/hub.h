@@ -1,6 +1,4 @@
-// <hub>.
-// First model: the element is kept as it was written and printed back, until this family
-// is modelled (the domain XML issue).
+// <hub type='usb'>: a USB hub (libvirt's virDomainHubDef).
 #pragma once
 
 #include <string>
@@ -12,15 +10,14 @@ namespace vh::conf {
 struct DomainDef;
 
 struct HubDef {
-    std::string raw;                 // the element as written (see above)
+    std::string type = "usb";
     DeviceInfo info;
 
     static Result<HubDef> parse(const xmlNode *n, const ParseContext &ctx);
     void format(xml::Writer &w, const FormatContext &ctx) const;
 
-    // Defaults over every device of this family (and implicit devices it implies).
     static void postParseAll(DomainDef &def);
-    // Checks across the family (duplicates, counts) at define and start.
+    // A USB hub needs USB (no <controller type='usb' model='none'/>).
     static Result<void> validateAll(const DomainDef &def);
 };
 

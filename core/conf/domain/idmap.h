@@ -1,9 +1,6 @@
-// <idmap> (container user and group mappings).
-// First model: the element is kept as it was written and printed back, until this family
-// is modelled (the domain XML issue).
+// <idmap>: how a container's user and group ids map onto the host's.
 #pragma once
 
-#include <string>
 #include <vector>
 
 #include "conf/domain/context.h"
@@ -11,10 +8,18 @@
 
 namespace vh::conf {
 
+struct DomainDef;
+
+struct IdmapEntry {
+    unsigned int start = 0, target = 0, count = 0;
+};
+
 struct IdmapDef {
-    std::vector<std::string> raw;    // the elements as written (see above)
+    std::vector<IdmapEntry> uids, gids;     // sorted by start, as libvirt keeps them
 
     static Result<IdmapDef> parse(const TopLevel &top, const ParseContext &ctx);
+    // Both maps or none, and each maps the container's root.
+    static Result<void> validateAll(const DomainDef &def);
     void format(xml::Writer &w, const FormatContext &ctx) const;
 };
 

@@ -1,9 +1,7 @@
-// <iommu>.
-// First model: the element is kept as it was written and printed back, until this family
-// is modelled (the domain XML issue).
+// <iommu>: the guest's IOMMU (model and the <driver> attributes of the intel model).
 #pragma once
 
-#include <string>
+#include <optional>
 
 #include "conf/domain/device_info.h"
 
@@ -11,16 +9,23 @@ namespace vh::conf {
 
 struct DomainDef;
 
+enum class IommuModel { Intel, Smmuv3, Virtio, Last };
+VH_ENUM_TABLE(kIommuModel, IommuModel, "intel", "smmuv3", "virtio");
+
 struct IommuDef {
-    std::string raw;                 // the element as written (see above)
+    IommuModel model = IommuModel::Intel;
+    std::optional<bool> intremap, cachingMode, eim, iotlb;   // <driver> (on/off)
+    unsigned int awBits = 0;                                   // 0: not set
     DeviceInfo info;
 
     static Result<IommuDef> parse(const xmlNode *n, const ParseContext &ctx);
     void format(xml::Writer &w, const FormatContext &ctx) const;
 
-    // Defaults over every device of this family (and implicit devices it implies).
     static void postParseAll(DomainDef &def);
-    // Checks across the family (duplicates, counts) at define and start.
+    // What libvirt refuses while reading or post-parsing the document (before any driver
+    // rule); validateAll runs it first.
+    static Result<void> postParseCheckAll(const DomainDef &def);
+    // One IOMMU; which models take driver attributes and an address; eim needs intremap.
     static Result<void> validateAll(const DomainDef &def);
 };
 

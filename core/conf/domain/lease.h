@@ -1,6 +1,4 @@
-// <lease>.
-// First model: the element is kept as it was written and printed back, until this family
-// is modelled (the domain XML issue).
+// <lease>: a lock manager lease the domain holds (libvirt's virDomainLeaseDef).
 #pragma once
 
 #include <string>
@@ -12,15 +10,16 @@ namespace vh::conf {
 struct DomainDef;
 
 struct LeaseDef {
-    std::string raw;                 // the element as written (see above)
-    DeviceInfo info;
+    std::string lockspace;
+    std::string key;
+    std::string path;
+    unsigned long long offset = 0;
+    DeviceInfo info;                 // a lease has none; kept for the device iterators
 
     static Result<LeaseDef> parse(const xmlNode *n, const ParseContext &ctx);
     void format(xml::Writer &w, const FormatContext &ctx) const;
 
-    // Defaults over every device of this family (and implicit devices it implies).
     static void postParseAll(DomainDef &def);
-    // Checks across the family (duplicates, counts) at define and start.
     static Result<void> validateAll(const DomainDef &def);
 };
 

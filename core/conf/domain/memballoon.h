@@ -1,8 +1,11 @@
-// <memballoon>: the memory balloon device.
+// <memballoon>: the memory balloon device (model, autodeflate, freePageReporting, stats
+// period, virtio <driver> options, address).
 #pragma once
 
+#include <optional>
 #include <string>
 
+#include "conf/domain/chardev.h"
 #include "conf/domain/device_info.h"
 
 namespace vh::conf {
@@ -10,16 +13,21 @@ namespace vh::conf {
 struct DomainDef;
 
 struct MemballoonDef {
-    std::string model;          // virtio, xen, none
-    std::string autodeflate;
+    std::string model;          // virtio, xen, none, virtio-transitional, virtio-non-transitional
+    std::optional<bool> autodeflate;
+    std::optional<bool> freePageReporting;
+    int statsPeriod = 0;        // <stats period='N'/>, seconds; 0: not set
+    VirtioOptions virtio;
     DeviceInfo info;
 
     static Result<MemballoonDef> parse(const xmlNode *n, const ParseContext &ctx);
     void format(xml::Writer &w, const FormatContext &ctx) const;
 
-    // Defaults over every device of this family (and implicit devices it implies).
     static void postParseAll(DomainDef &def);
-    // Checks across the family (duplicates, counts) at define and start.
+    // What libvirt refuses while reading or post-parsing the document (before any driver
+    // rule); validateAll runs it first.
+    static Result<void> postParseCheckAll(const DomainDef &def);
+    // At most one balloon.
     static Result<void> validateAll(const DomainDef &def);
 };
 

@@ -1,9 +1,5 @@
-// <panic>.
-// First model: the element is kept as it was written and printed back, until this family
-// is modelled (the domain XML issue).
+// <panic>: the guest's panic notifier (model, address).
 #pragma once
-
-#include <string>
 
 #include "conf/domain/device_info.h"
 
@@ -11,16 +7,22 @@ namespace vh::conf {
 
 struct DomainDef;
 
+enum class PanicModel { Default, Isa, Pseries, Hyperv, S390, Last };
+VH_ENUM_TABLE(kPanicModel, PanicModel, "default", "isa", "pseries", "hyperv", "s390");
+
 struct PanicDef {
-    std::string raw;                 // the element as written (see above)
+    PanicModel model = PanicModel::Default;
     DeviceInfo info;
 
     static Result<PanicDef> parse(const xmlNode *n, const ParseContext &ctx);
+    // Nothing at all for a panic without model and address (libvirt drops the empty element).
     void format(xml::Writer &w, const FormatContext &ctx) const;
 
-    // Defaults over every device of this family (and implicit devices it implies).
     static void postParseAll(DomainDef &def);
-    // Checks across the family (duplicates, counts) at define and start.
+    // What libvirt refuses while reading or post-parsing the document (before any driver
+    // rule); validateAll runs it first.
+    static Result<void> postParseCheckAll(const DomainDef &def);
+    // One panic per model.
     static Result<void> validateAll(const DomainDef &def);
 };
 

@@ -1,10 +1,10 @@
-// <redirdev>.
-// First model: the element is kept as it was written and printed back, until this family
-// is modelled (the domain XML issue).
+// <redirdev bus='usb' type=...>: a USB device redirected from a client over a character device
+// (libvirt's virDomainRedirdevDef).
 #pragma once
 
 #include <string>
 
+#include "conf/domain/chardev.h"
 #include "conf/domain/device_info.h"
 
 namespace vh::conf {
@@ -12,15 +12,15 @@ namespace vh::conf {
 struct DomainDef;
 
 struct RedirdevDef {
-    std::string raw;                 // the element as written (see above)
+    std::string bus = "usb";
+    ChardevSource source;            // its type is the redirdev's type=
     DeviceInfo info;
 
     static Result<RedirdevDef> parse(const xmlNode *n, const ParseContext &ctx);
     void format(xml::Writer &w, const FormatContext &ctx) const;
 
-    // Defaults over every device of this family (and implicit devices it implies).
     static void postParseAll(DomainDef &def);
-    // Checks across the family (duplicates, counts) at define and start.
+    // A redirected USB device needs a USB controller; its source needs what its type needs.
     static Result<void> validateAll(const DomainDef &def);
 };
 

@@ -1,9 +1,9 @@
-// <redirfilter>.
-// First model: the element is kept as it was written and printed back, until this family
-// is modelled (the domain XML issue).
+// <redirfilter>: the rules for which USB devices may be redirected (libvirt's
+// virDomainRedirFilterDef).
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "conf/domain/device_info.h"
 
@@ -11,16 +11,21 @@ namespace vh::conf {
 
 struct DomainDef;
 
+struct RedirFilterUsbDev {
+    int usbClass = -1, vendor = -1, product = -1;   // -1: any
+    int version = -1;                                // BCD (0x0210 for 2.10), -1: any
+    bool allow = false;
+};
+
 struct RedirfilterDef {
-    std::string raw;                 // the element as written (see above)
-    DeviceInfo info;
+    std::vector<RedirFilterUsbDev> usbdevs;
+    DeviceInfo info;                 // a filter has none; kept for the device iterators
 
     static Result<RedirfilterDef> parse(const xmlNode *n, const ParseContext &ctx);
     void format(xml::Writer &w, const FormatContext &ctx) const;
 
-    // Defaults over every device of this family (and implicit devices it implies).
     static void postParseAll(DomainDef &def);
-    // Checks across the family (duplicates, counts) at define and start.
+    // libvirt takes one set of rules.
     static Result<void> validateAll(const DomainDef &def);
 };
 

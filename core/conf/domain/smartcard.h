@@ -1,10 +1,13 @@
-// <smartcard>.
-// First model: the element is kept as it was written and printed back, until this family
-// is modelled (the domain XML issue).
+// <smartcard>: a CCID smartcard, from the host's reader (host), from three certificates
+// (host-certificates) or passed through a character device (passthrough); libvirt's
+// virDomainSmartcardDef.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "conf/domain/chardev.h"
 #include "conf/domain/device_info.h"
 
 namespace vh::conf {
@@ -12,15 +15,17 @@ namespace vh::conf {
 struct DomainDef;
 
 struct SmartcardDef {
-    std::string raw;                 // the element as written (see above)
+    std::string mode = "host";       // host, host-certificates, passthrough
+    std::vector<std::string> certificates;   // host-certificates: exactly three
+    std::optional<std::string> database;
+    ChardevSource source;            // passthrough
     DeviceInfo info;
 
     static Result<SmartcardDef> parse(const xmlNode *n, const ParseContext &ctx);
     void format(xml::Writer &w, const FormatContext &ctx) const;
 
-    // Defaults over every device of this family (and implicit devices it implies).
+    // (Their CCID addresses and controllers are given by the controller family.)
     static void postParseAll(DomainDef &def);
-    // Checks across the family (duplicates, counts) at define and start.
     static Result<void> validateAll(const DomainDef &def);
 };
 

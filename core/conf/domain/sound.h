@@ -1,9 +1,8 @@
-// <sound>.
-// First model: the element is kept as it was written and printed back, until this family
-// is modelled (the domain XML issue).
+// <sound>: an emulated sound card (libvirt's virDomainSoundDef): its model, the codecs of
+// the HDA models, the audio backend it plays through, and its address.
 #pragma once
 
-#include <string>
+#include <vector>
 
 #include "conf/domain/device_info.h"
 
@@ -11,16 +10,23 @@ namespace vh::conf {
 
 struct DomainDef;
 
+enum class SoundModel { Sb16, Es1370, Pcspk, Ac97, Ich6, Ich7, Ich9, Usb, Last };
+VH_ENUM_TABLE(kSoundModel, SoundModel, "sb16", "es1370", "pcspk", "ac97", "ich6", "ich7", "ich9", "usb");
+
+enum class SoundCodec { Duplex, Micro, Output, Last };
+VH_ENUM_TABLE(kSoundCodec, SoundCodec, "duplex", "micro", "output");
+
 struct SoundDef {
-    std::string raw;                 // the element as written (see above)
+    SoundModel model = SoundModel::Ich6;
+    std::vector<SoundCodec> codecs;      // ich6 and ich9 only
+    unsigned int audioId = 0;            // <audio id='N'/>, 0: none
     DeviceInfo info;
 
     static Result<SoundDef> parse(const xmlNode *n, const ParseContext &ctx);
     void format(xml::Writer &w, const FormatContext &ctx) const;
 
-    // Defaults over every device of this family (and implicit devices it implies).
     static void postParseAll(DomainDef &def);
-    // Checks across the family (duplicates, counts) at define and start.
+    // The audio backend a sound device names exists.
     static Result<void> validateAll(const DomainDef &def);
 };
 

@@ -1,26 +1,33 @@
-// <vsock>.
-// First model: the element is kept as it was written and printed back, until this family
-// is modelled (the domain XML issue).
+// <vsock>: the guest's vsock device (model, cid auto/address, virtio driver options, address).
 #pragma once
 
-#include <string>
+#include <optional>
 
+#include "conf/domain/chardev.h"
 #include "conf/domain/device_info.h"
 
 namespace vh::conf {
 
 struct DomainDef;
 
+enum class VsockModel { Default, Virtio, VirtioTransitional, VirtioNonTransitional, Last };
+VH_ENUM_TABLE(kVsockModel, VsockModel, "default", "virtio", "virtio-transitional", "virtio-non-transitional");
+
 struct VsockDef {
-    std::string raw;                 // the element as written (see above)
+    VsockModel model = VsockModel::Default;
+    std::optional<bool> autoCid;      // <cid auto='yes|no'>; post-parse: yes unless an address is given
+    unsigned int cid = 0;             // <cid address='N'>; 0: not set
+    VirtioOptions virtio;
     DeviceInfo info;
 
     static Result<VsockDef> parse(const xmlNode *n, const ParseContext &ctx);
     void format(xml::Writer &w, const FormatContext &ctx) const;
 
-    // Defaults over every device of this family (and implicit devices it implies).
     static void postParseAll(DomainDef &def);
-    // Checks across the family (duplicates, counts) at define and start.
+    // What libvirt refuses while reading or post-parsing the document (before any driver
+    // rule); validateAll runs it first.
+    static Result<void> postParseCheckAll(const DomainDef &def);
+    // One vsock; guest CIDs from 3; virtio options only on virtio models.
     static Result<void> validateAll(const DomainDef &def);
 };
 

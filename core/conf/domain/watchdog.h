@@ -1,9 +1,5 @@
-// <watchdog>.
-// First model: the element is kept as it was written and printed back, until this family
-// is modelled (the domain XML issue).
+// <watchdog>: a hardware watchdog (model, action, address).
 #pragma once
-
-#include <string>
 
 #include "conf/domain/device_info.h"
 
@@ -11,16 +7,25 @@ namespace vh::conf {
 
 struct DomainDef;
 
+enum class WatchdogModel { I6300esb, Ib700, Diag288, Last };
+VH_ENUM_TABLE(kWatchdogModel, WatchdogModel, "i6300esb", "ib700", "diag288");
+
+enum class WatchdogAction { Reset, Shutdown, Poweroff, Pause, Dump, None, InjectNmi, Last };
+VH_ENUM_TABLE(kWatchdogAction, WatchdogAction, "reset", "shutdown", "poweroff", "pause", "dump", "none", "inject-nmi");
+
 struct WatchdogDef {
-    std::string raw;                 // the element as written (see above)
+    WatchdogModel model = WatchdogModel::I6300esb;
+    WatchdogAction action = WatchdogAction::Reset;   // libvirt's default
     DeviceInfo info;
 
     static Result<WatchdogDef> parse(const xmlNode *n, const ParseContext &ctx);
     void format(xml::Writer &w, const FormatContext &ctx) const;
 
-    // Defaults over every device of this family (and implicit devices it implies).
     static void postParseAll(DomainDef &def);
-    // Checks across the family (duplicates, counts) at define and start.
+    // What libvirt refuses while reading or post-parsing the document (before any driver
+    // rule); validateAll runs it first.
+    static Result<void> postParseCheckAll(const DomainDef &def);
+    // At most one watchdog.
     static Result<void> validateAll(const DomainDef &def);
 };
 

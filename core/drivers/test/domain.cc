@@ -175,7 +175,7 @@ Result<Ref<_virDomain>> TestDriver::domainDefineXMLFlags(virConnectPtr conn, con
 Result<Ref<_virDomain>> TestDriver::domainCreateXML(virConnectPtr conn, const char *xmlText, unsigned int flags)
 {
     CHECK_FLAGS(flags, VIR_DOMAIN_START_VALIDATE);
-    unsigned int parse = flags & VIR_DOMAIN_START_VALIDATE ? conf::PARSE_VALIDATE_SCHEMA : 0;
+    unsigned int parse = conf::PARSE_INACTIVE | (flags & VIR_DOMAIN_START_VALIDATE ? conf::PARSE_VALIDATE_SCHEMA : 0);
     auto def = conf::parseDomain(xmlText, st_->xmlopt, parse);
     if (!def)
         return std::move(def).error();

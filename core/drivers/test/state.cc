@@ -4,6 +4,7 @@
 
 #include <libvirt/virterror.h>
 
+#include "conf/capabilities/capabilities.h"
 #include "conf/xml.h"
 #include "util/uuid.h"
 
@@ -91,10 +92,21 @@ const conf::DomainXMLOptions &domainXMLOptions()
         conf::DomainXMLOptions o;
         o.defaultArch = "i686";
         o.devicesPostParse = [](conf::DomainDef &def) {
-            // the test driver names unnamed interfaces testnetN
-            for (size_t i = 0; i < def.devices.interfaces.size(); i++)
-                if (def.devices.interfaces[i].targetDev.empty())
-                    def.devices.interfaces[i].targetDev = "testnet" + std::to_string(i);
+            // the test driver gives each unnamed interface the first free testnetN
+            auto taken = [&](const std::string &name) {
+                for (const auto &net : def.devices.interfaces)
+                    if (net.targetDev == name)
+                        return true;
+                return false;
+            };
+            int next = 0;
+            for (auto &net : def.devices.interfaces) {
+                if (!net.targetDev.empty())
+                    continue;
+                while (taken("testnet" + std::to_string(next)))
+                    next++;
+                net.targetDev = "testnet" + std::to_string(next);
+            }
         };
         return o;
     }();
@@ -294,53 +306,43 @@ Result<void> State::loadNode(const xmlNode *root, const std::string &dir)
 
 std::string State::capabilities() const
 {
-    xml::Writer w;
-    w.start("capabilities").open().raw("\n");
-    w.start("host");
-    w.start("cpu");
-    w.element("arch", node.model);
-    w.start("features").start("pae").end().start("nonpae").end().end();
-    for (int size : {4, 8, 2048, 1048576})
-        w.start("pages").attr("unit", "KiB").attr("size", size).end();
-    w.end();
-    w.start("power_management").end();
-    w.start("iommu").attr("support", "no").end();
-    w.start("topology").start("cells").attr("num", static_cast<int>(node.cells.size()));
-    int pageSize[] = {4, 8};
+    conf::CapabilitiesDef caps;
+    conf::CapsHost &host = caps.host;
+    host.cpu.arch = node.model;
+    host.cpu.features = {"pae", "nonpae"};
+    host.cpu.pages = {4, 8, 2048, 1048576};
+    host.cells.emplace();
+    const unsigned int pageSize[] = {4, 8};
     for (size_t i = 0; i < node.cells.size(); i++) {
-        const NodeCell &cell = node.cells[i];
-        w.start("cell").attr("id", static_cast<int>(i));
-        w.start("memory").attr("unit", "KiB").text(std::to_string(cell.memoryKiB)).end();
-        int small = pageSize[i % 2];
-        w.start("pages").attr("unit", "KiB").attr("size", small).text(std::to_string(cell.memoryKiB / small)).end();
-        w.start("pages").attr("unit", "KiB").attr("size", 2048).text("0").end();
-        w.start("pages").attr("unit", "KiB").attr("size", 1048576).text("0").end();
-        w.start("cpus").attr("num", cell.cpus);
-        for (int c = 0; c < cell.cpus; c++) {
-            int id = cell.firstCpu + c;
-            w.start("cpu").attr("id", id).attr("socket_id", static_cast<int>(i)).attr("die_id", 0).attr("core_id", c)
-                .attr("siblings", std::to_string(id)).end();
+        const NodeCell &nc = node.cells[i];
+        conf::CapsCell cell;
+        cell.id = static_cast<int>(i);
+        cell.memoryKiB = nc.memoryKiB;
+        unsigned int small = pageSize[i % 2];
+        cell.pages = {{small, nc.memoryKiB / small}, {2048, 0}, {1048576, 0}};
+        for (int c = 0; c < nc.cpus; c++) {
+            conf::CapsCellCpu cpu;
+            cpu.id = static_cast<unsigned int>(nc.firstCpu + c);
+            cpu.socket = static_cast<int>(i);
+            cpu.core = c;
+            cpu.siblings = std::to_string(cpu.id);
+            cell.cpus.push_back(std::move(cpu));
         }
-        w.end().end();
+        host.cells->push_back(std::move(cell));
     }
-    w.end().end();
-    w.start("secmodel").element("model", "testSecurity").start("doi").text("").end().end();
-    w.end();
+    host.secModels.push_back({"testSecurity", "", {}});
     for (const char *osType : {"hvm", "xen"}) {
-        w.raw("\n");
-        w.start("guest");
-        w.element("os_type", osType);
-        w.start("arch").attr("name", "i686");
-        w.element("wordsize", "32");
-        w.element("emulator", "/usr/bin/test-hv");
-        w.start("domain").attr("type", "test").end();
-        w.end();
-        w.start("features").start("pae").end().start("nonpae").end().end();
-        w.end();
+        conf::CapsGuest guest;
+        guest.osType = osType;
+        guest.arch = "i686";
+        guest.wordsize = 32;
+        guest.emulator = "/usr/bin/test-hv";
+        guest.domains.push_back({"test", "", "", {}});
+        guest.features[static_cast<size_t>(conf::CapsGuestFeature::Pae)].present = true;
+        guest.features[static_cast<size_t>(conf::CapsGuestFeature::NonPae)].present = true;
+        caps.guests.push_back(std::move(guest));
     }
-    w.raw("\n");
-    w.end();
-    return w.take();
+    return conf::formatCapabilities(caps, 0);
 }
 
 } // namespace vh::drv::test
