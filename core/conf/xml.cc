@@ -4,11 +4,21 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <algorithm>
+#include <cstddef>
 #include <fstream>
+#include <vector>
 #include <sstream>
 
+#include <libxml/dict.h>
+#include <libxml/SAX2.h>
+#include <libxml/parserInternals.h>
 #include <libxml/parser.h>
 #include <libvirt/virterror.h>
+
+// The name libxml2 gives comment nodes; exported, though no header declares it. Copies of a
+// node whose name is this very string share it instead of allocating one.
+extern "C" const xmlChar xmlStringComment[];
 
 namespace vh::xml {
 
@@ -16,7 +26,9 @@ namespace {
 
 // No NOENT (entities are never substituted, so external ones are never loaded), no DTDLOAD,
 // no XINCLUDE, no HUGE (libxml2's depth and size limits stay on), no network.
-constexpr int kParseOptions = XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR | XML_PARSE_NOCDATA;
+// COMPACT keeps short text inside its node instead of a separate allocation.
+constexpr int kParseOptions =
+    XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR | XML_PARSE_NOCDATA | XML_PARSE_COMPACT | XML_PARSE_NOBLANKS;
 
 // Keeps the first error libxml2 reports for a parse, the one libvirt shows, in libvirt's
 // layout: "FILE:LINE: problem\n<the line>\n-----^" ("at line LINE: ..." when the error is
@@ -61,25 +73,42 @@ struct FirstError {
                                    context.c_str(), pointer.c_str());
     }
 };
+
+// One parser context per thread, reused: its dictionary already holds the element and
+// attribute names of the documents before, which spares most of libxml2's allocations. A
+// context whose dictionary has grown past kDictLimit names (documents full of invented names)
+// is replaced, so memory stays bounded.
+class ParserCache {
+public:
+    ~ParserCache() { drop(); }
+
+    xmlParserCtxtPtr take()
+    {
+        if (ctxt_ && static_cast<size_t>(xmlDictSize(ctxt_->dict)) > kDictLimit)
+            drop();
+        if (!ctxt_ && !(ctxt_ = xmlNewParserCtxt()))
+            throw std::bad_alloc();
+        return ctxt_;
+    }
+
+private:
+    static constexpr size_t kDictLimit = 4096;
+    void drop()
+    {
+        if (ctxt_)
+            xmlFreeParserCtxt(ctxt_);
+        ctxt_ = nullptr;
+    }
+    xmlParserCtxtPtr ctxt_ = nullptr;
+};
+
 } // namespace
 
-Result<Doc> parse(std::string_view text, const char *what, int errDomain)
+namespace {
+
+Error syntaxError(const FirstError &first, const char *what, int errDomain)
 {
-    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-    if (!ctxt)
-        throw std::bad_alloc();
-    FirstError first;
-    ctxt->sax->serror = FirstError::record;     // per parse: no global handler to race on
-    ctxt->_private = &first;
-    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, text.data(), static_cast<int>(text.size()), what, nullptr, kParseOptions);
-    if (doc && ctxt->wellFormed && xmlDocGetRootElement(doc)) {
-        xmlFreeParserCtxt(ctxt);
-        return Doc(doc);
-    }
     std::string message = first.seen ? first.message : strprintf("%s: failed to parse xml document", what);
-    if (doc)
-        xmlFreeDoc(doc);
-    xmlFreeParserCtxt(ctxt);
     Error e;
     e.code = VIR_ERR_XML_DETAIL;
     e.domain = errDomain;
@@ -87,6 +116,332 @@ Result<Doc> parse(std::string_view text, const char *what, int errDomain)
     e.str1 = "%s";
     e.str2 = message;
     return e;
+}
+
+// libxml2's own tree builder, for parse() and for documents with a DTD.
+xmlDocPtr parseWithTree(xmlParserCtxtPtr ctxt, std::string_view text, const char *what, FirstError &first)
+{
+    xmlSAXVersion(ctxt->sax, 2);
+    ctxt->sax->serror = FirstError::record;     // per parse: no global handler to race on
+    ctxt->_private = &first;
+    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, text.data(), static_cast<int>(text.size()), what, nullptr, kParseOptions);
+    ctxt->_private = nullptr;
+    if (doc && ctxt->wellFormed && xmlDocGetRootElement(doc))
+        return doc;
+    if (doc)
+        xmlFreeDoc(doc);
+    return nullptr;
+}
+
+thread_local ParserCache parsers;
+
+} // namespace
+
+Result<Doc> parse(std::string_view text, const char *what, int errDomain)
+{
+    FirstError first;
+    if (xmlDocPtr doc = parseWithTree(parsers.take(), text, what, first))
+        return Doc(doc);
+    return syntaxError(first, what, errDomain);
+}
+
+// ---- Tree: libxml2's node structures built from its SAX2 events into one arena ----------
+
+struct Tree::Arena {
+    static constexpr size_t kBlock = 16384;
+    std::vector<std::unique_ptr<char[]>> blocks;
+    char *cur = nullptr;
+    size_t left = 0;
+
+    void *take(size_t n)
+    {
+        n = (n + alignof(std::max_align_t) - 1) & ~(alignof(std::max_align_t) - 1);
+        if (n > left) {
+            size_t size = std::max(n, kBlock);
+            blocks.emplace_back(new char[size]);
+            cur = blocks.back().get();
+            left = size;
+        }
+        void *p = cur;
+        cur += n;
+        left -= n;
+        return memset(p, 0, n);
+    }
+    template <typename T> T *make() { return static_cast<T *>(take(sizeof(T))); }
+    xmlChar *copy(const xmlChar *s, size_t len)
+    {
+        auto *out = static_cast<xmlChar *>(take(len + 1));
+        memcpy(out, s, len);
+        return out;
+    }
+};
+
+namespace {
+
+bool blank(const xmlChar *s, int len)
+{
+    for (int i = 0; i < len; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+            return false;
+    return true;
+}
+
+// Builds the tree as libxml2's SAX2 handlers would, with the same blank handling as
+// XML_PARSE_NOBLANKS: whitespace between elements is dropped, whitespace that is an
+// element's only content is kept.
+struct TreeBuilder : FirstError {
+    Tree::Arena &arena;
+    xmlDoc *doc;
+    xmlNode *root = nullptr;
+    xmlNode *current = nullptr;
+    xmlNode *pendingBlank = nullptr;   // whitespace that goes if an element follows it
+    bool hasDtd = false;
+
+    TreeBuilder(Tree::Arena &a, xmlDoc *d) : arena(a), doc(d) {}
+
+    static TreeBuilder &of(void *ctx)
+    {
+        auto *ctxt = static_cast<xmlParserCtxtPtr>(ctx);
+        return *static_cast<TreeBuilder *>(static_cast<FirstError *>(ctxt->_private));
+    }
+
+    void append(xmlNode *n)
+    {
+        n->doc = doc;
+        n->parent = current;
+        if (!current)
+            return;
+        if (current->last) {
+            current->last->next = n;
+            n->prev = current->last;
+        } else {
+            current->children = n;
+        }
+        current->last = n;
+    }
+
+    void dropPendingBlank()
+    {
+        xmlNode *b = pendingBlank;
+        pendingBlank = nullptr;
+        if (!b || b->parent != current || current->last != b)
+            return;
+        current->last = b->prev;
+        if (b->prev)
+            b->prev->next = nullptr;
+        else
+            current->children = nullptr;
+    }
+
+    xmlNs *findNs(const xmlNode *n, const xmlChar *prefix)
+    {
+        for (; n; n = n->parent)
+            for (xmlNs *ns = n->nsDef; ns; ns = ns->next)
+                if (xmlStrEqual(ns->prefix, prefix))
+                    return ns;
+        return nullptr;
+    }
+
+    xmlChar *dup(const xmlChar *s) { return s ? arena.copy(s, strlen(reinterpret_cast<const char *>(s))) : nullptr; }
+    // Element and attribute names come from the parser's dictionary, which the document
+    // node keeps alive.
+    const xmlChar *name(const xmlChar *s) { return doc && doc->dict ? s : dup(s); }
+
+    static void startElement(void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlChar *uri,
+                             int nbNamespaces, const xmlChar **namespaces, int nbAttributes, int,
+                             const xmlChar **attributes)
+    {
+        TreeBuilder &b = of(ctx);
+        b.dropPendingBlank();
+        auto *ctxt = static_cast<xmlParserCtxtPtr>(ctx);
+        xmlNode *n = b.arena.make<xmlNode>();
+        n->type = XML_ELEMENT_NODE;
+        n->name = b.name(localname);
+        n->line = static_cast<unsigned short>(ctxt->input ? std::min(ctxt->input->line, 65535) : 0);
+        b.append(n);
+        xmlNs **lastNs = &n->nsDef;
+        for (int i = 0; i < nbNamespaces; i++) {
+            xmlNs *ns = b.arena.make<xmlNs>();
+            ns->type = XML_NAMESPACE_DECL;
+            ns->prefix = b.dup(namespaces[2 * i]);
+            ns->href = b.dup(namespaces[2 * i + 1]);
+            *lastNs = ns;
+            lastNs = &ns->next;
+        }
+        if (uri)
+            n->ns = b.findNs(n, prefix);
+        xmlAttr **lastAttr = &n->properties;
+        xmlAttr *prevAttr = nullptr;
+        for (int i = 0; i < nbAttributes; i++) {
+            const xmlChar **at = attributes + 5 * i;
+            xmlAttr *a = b.arena.make<xmlAttr>();
+            a->type = XML_ATTRIBUTE_NODE;
+            a->name = b.name(at[0]);
+            a->parent = n;
+            a->doc = b.doc;
+            a->prev = prevAttr;
+            if (at[1])
+                a->ns = b.findNs(n, at[1]);
+            xmlNode *t = b.arena.make<xmlNode>();
+            t->type = XML_TEXT_NODE;
+            t->name = xmlStringText;
+            t->parent = reinterpret_cast<xmlNode *>(a);
+            t->doc = b.doc;
+            t->content = b.attrValue(at[3], at[4]);
+            a->children = a->last = t;
+            *lastAttr = a;
+            lastAttr = &a->next;
+            prevAttr = a;
+        }
+        b.current = n;
+        if (!b.root)
+            b.root = n;
+    }
+
+    // Without a DTD the parser hands attribute values over decoded, except '&', which it
+    // leaves as "&#38;" for the tree builder to decode.
+    xmlChar *attrValue(const xmlChar *begin, const xmlChar *end)
+    {
+        size_t len = static_cast<size_t>(end - begin);
+        xmlChar *out = arena.copy(begin, len);
+        if (!memchr(begin, '&', len))
+            return out;
+        xmlChar *w = out;
+        for (const xmlChar *r = begin; r < end;) {
+            if (end - r >= 5 && memcmp(r, "&#38;", 5) == 0) {
+                *w++ = '&';
+                r += 5;
+            } else {
+                *w++ = *r++;
+            }
+        }
+        *w = 0;
+        return out;
+    }
+
+    static void endElement(void *ctx, const xmlChar *, const xmlChar *, const xmlChar *)
+    {
+        TreeBuilder &b = of(ctx);
+        if (b.pendingBlank && b.pendingBlank->prev)
+            b.dropPendingBlank();
+        b.pendingBlank = nullptr;
+        if (b.current)
+            b.current = b.current->parent;
+    }
+
+    static void characters(void *ctx, const xmlChar *ch, int len)
+    {
+        TreeBuilder &b = of(ctx);
+        if (!b.current || len <= 0)
+            return;
+        xmlNode *last = b.current->last;
+        if (last && last->type == XML_TEXT_NODE) {
+            size_t old = strlen(reinterpret_cast<const char *>(last->content));
+            xmlChar *joined = static_cast<xmlChar *>(b.arena.take(old + static_cast<size_t>(len) + 1));
+            memcpy(joined, last->content, old);
+            memcpy(joined + old, ch, static_cast<size_t>(len));
+            last->content = joined;
+            if (last == b.pendingBlank && !blank(ch, len))
+                b.pendingBlank = nullptr;
+            return;
+        }
+        xmlNode *t = b.arena.make<xmlNode>();
+        t->type = XML_TEXT_NODE;
+        t->name = xmlStringText;
+        t->content = b.arena.copy(ch, static_cast<size_t>(len));
+        b.append(t);
+        b.pendingBlank = blank(ch, len) ? t : nullptr;
+    }
+
+    static void comment(void *ctx, const xmlChar *value)
+    {
+        TreeBuilder &b = of(ctx);
+        if (!b.current)
+            return;
+        b.dropPendingBlank();
+        xmlNode *c = b.arena.make<xmlNode>();
+        c->type = XML_COMMENT_NODE;
+        c->name = xmlStringComment;
+        c->content = b.dup(value);
+        b.append(c);
+    }
+
+    static void processingInstruction(void *ctx, const xmlChar *target, const xmlChar *data)
+    {
+        TreeBuilder &b = of(ctx);
+        if (!b.current)
+            return;
+        b.dropPendingBlank();
+        xmlNode *pi = b.arena.make<xmlNode>();
+        pi->type = XML_PI_NODE;
+        pi->name = b.dup(target);
+        pi->content = b.dup(data);
+        b.append(pi);
+    }
+
+    static void internalSubset(void *ctx, const xmlChar *, const xmlChar *, const xmlChar *)
+    {
+        of(ctx).hasDtd = true;
+        xmlStopParser(static_cast<xmlParserCtxtPtr>(ctx));
+    }
+
+    static void ignore(void *, const xmlChar *, int) {}
+};
+
+} // namespace
+
+Tree::Tree() = default;
+Tree::Tree(Tree &&) noexcept = default;
+Tree &Tree::operator=(Tree &&) noexcept = default;
+Tree::~Tree() = default;
+
+Result<Tree> read(std::string_view text, const char *what, int errDomain)
+{
+    Tree tree;
+    tree.arena_ = std::make_unique<Tree::Arena>();
+    xmlParserCtxtPtr ctxt = parsers.take();
+    xmlSAXVersion(ctxt->sax, 2);
+    xmlSAXHandler *sax = ctxt->sax;
+    sax->startElementNs = TreeBuilder::startElement;
+    sax->endElementNs = TreeBuilder::endElement;
+    sax->characters = TreeBuilder::characters;
+    sax->ignorableWhitespace = TreeBuilder::ignore;
+    sax->comment = TreeBuilder::comment;
+    sax->processingInstruction = TreeBuilder::processingInstruction;
+    sax->internalSubset = TreeBuilder::internalSubset;
+    sax->serror = FirstError::record;
+    // The document node only anchors the nodes: its children stay empty, so freeing it never
+    // touches the arena.
+    TreeBuilder builder(*tree.arena_, nullptr);
+    ctxt->_private = static_cast<FirstError *>(&builder);
+    builder.doc = nullptr;
+    sax->startDocument = [](void *ctx) {
+        xmlSAX2StartDocument(ctx);
+        auto *c = static_cast<xmlParserCtxtPtr>(ctx);
+        TreeBuilder::of(ctx).doc = c->myDoc;
+    };
+    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, text.data(), static_cast<int>(text.size()), what, nullptr,
+                                      kParseOptions & ~XML_PARSE_NOBLANKS);
+    ctxt->_private = nullptr;
+    xmlSAXVersion(ctxt->sax, 2);
+    if (builder.hasDtd) {
+        if (doc)
+            xmlFreeDoc(doc);
+        // entities need libxml2's own tree
+        FirstError first;
+        xmlDocPtr full = parseWithTree(ctxt, text, what, first);
+        if (!full)
+            return syntaxError(first, what, errDomain);
+        tree.arena_.reset();
+        tree.root_ = xmlDocGetRootElement(full);
+        tree.doc_.reset(full);
+        return tree;
+    }
+    tree.doc_.reset(doc);
+    if (!doc || !ctxt->wellFormed || !builder.root)
+        return syntaxError(builder, what, errDomain);
+    tree.root_ = builder.root;
+    return tree;
 }
 
 Result<Doc> parseFile(const std::string &path, int errDomain)

@@ -436,6 +436,9 @@ RUNNER_TEMPLATE = r'''/* conformance_runner.c: generated from tests/conformance/
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+/* printers a scenario set may not need (Clang warns on unused static inline functions) */
+#define UNUSED_OK __attribute__((unused))
+
 static void out(const char *s) { fputs(s, stdout); }
 
 static const char *error_name(int code)
@@ -464,12 +467,12 @@ static void put_str(const char *s)
     putchar('"');
 }
 
-static inline int r_contains(const char *haystack, const char *needle) { return haystack && strstr(haystack, needle); }
+UNUSED_OK static inline int r_contains(const char *haystack, const char *needle) { return haystack && strstr(haystack, needle); }
 static void put_int(long long v) { printf("%lld", v); }
 static void put_uint(unsigned long long v) { printf("%llu", v); }
-static inline void put_double(double v) { printf("%g", v); }
+UNUSED_OK static inline void put_double(double v) { printf("%g", v); }
 
-static inline void put_uuid(const unsigned char *u)
+UNUSED_OK static inline void put_uuid(const unsigned char *u)
 {
     printf("\"");
     for (int i = 0; i < VIR_UUID_BUFLEN; i++) {
@@ -497,7 +500,7 @@ static void put_sorted(char **items, int n)
 static void put_strs(char **items, int n) { put_sorted(items, n); }
 static void free_strs(char **items, int n) { for (int i = 0; i < n; i++) free(items[i]); }
 
-static inline void put_ints(int *items, int n)
+UNUSED_OK static inline void put_ints(int *items, int n)
 {
     qsort(items, n, sizeof(int), cmp_int);
     out("[");
@@ -511,7 +514,7 @@ static int cmp_ull(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static inline void put_ulls(unsigned long long *items, int n)
+UNUSED_OK static inline void put_ulls(unsigned long long *items, int n)
 {
     qsort(items, n, sizeof(items[0]), cmp_ull);
     out("[");
@@ -519,7 +522,7 @@ static inline void put_ulls(unsigned long long *items, int n)
     out("]");
 }
 
-static inline void put_names(void **objs, int n, const char *(*name)(void *))
+UNUSED_OK static inline void put_names(void **objs, int n, const char *(*name)(void *))
 {
     char **names = malloc(sizeof(char *) * (n > 0 ? n : 1));
     for (int i = 0; i < n; i++) names[i] = (char *)name(objs[i]);
@@ -532,7 +535,7 @@ static int cmp_param(const void *a, const void *b)
     return strcmp(((const virTypedParameter *)a)->field, ((const virTypedParameter *)b)->field);
 }
 
-static inline void put_params(virTypedParameterPtr params, int n)
+UNUSED_OK static inline void put_params(virTypedParameterPtr params, int n)
 {
     virTypedParameterPtr copy = malloc(sizeof(virTypedParameter) * (n > 0 ? n : 1));
     memcpy(copy, params, sizeof(virTypedParameter) * (n > 0 ? n : 0));

@@ -194,13 +194,18 @@ Result<std::unique_ptr<DomainDef>> parseDomainNode(const xmlNode *root, const Do
 
 Result<std::unique_ptr<DomainDef>> parseDomain(std::string_view xmlText, const DomainXMLOptions &opts, unsigned flags)
 {
-    auto doc = xml::parse(xmlText, "(domain_definition)", VIR_FROM_DOMAIN);
-    if (!doc)
-        return std::move(doc).error();
-    // The schema sees the document as written, before any part of the model reads it.
-    if (flags & PARSE_VALIDATE_SCHEMA)
+    if (flags & PARSE_VALIDATE_SCHEMA) {
+        // the schema sees the document as written, before any part of the model reads it
+        auto doc = xml::parse(xmlText, "(domain_definition)", VIR_FROM_DOMAIN);
+        if (!doc)
+            return std::move(doc).error();
         VH_TRY(schema::validate(doc->get(), "domain", VIR_FROM_XML));
-    return parseDomainNode(xmlDocGetRootElement(doc->get()), opts, flags);
+        return parseDomainNode(xmlDocGetRootElement(doc->get()), opts, flags);
+    }
+    auto tree = xml::read(xmlText, "(domain_definition)", VIR_FROM_DOMAIN);
+    if (!tree)
+        return std::move(tree).error();
+    return parseDomainNode(tree->root(), opts, flags);
 }
 
 std::string formatDomain(const DomainDef &def, unsigned int xmlFlags)
