@@ -522,23 +522,14 @@ std::string serialize(const xmlNode *n, int indent)
     xmlBufferPtr buf = xmlBufferCreate();
     int saved = xmlIndentTreeOutput;
     xmlIndentTreeOutput = 1;
-    xmlNodeDump(buf, doc, copy, 0, 1);
+    // as libvirt does: libxml2 indents the children for the level; text is kept as written
+    xmlNodeDump(buf, doc, copy, indent, 1);
     xmlIndentTreeOutput = saved;
-    std::string dumped(reinterpret_cast<const char *>(xmlBufferContent(buf)), xmlBufferLength(buf));
+    std::string out(static_cast<size_t>(indent) * 2, ' ');
+    out.append(reinterpret_cast<const char *>(xmlBufferContent(buf)), xmlBufferLength(buf));
+    out += '\n';
     xmlBufferFree(buf);
     xmlFreeDoc(doc);
-    std::string pad(static_cast<size_t>(indent) * 2, ' ');
-    std::string out;
-    size_t start = 0;
-    while (start < dumped.size()) {
-        size_t end = dumped.find('\n', start);
-        if (end == std::string::npos)
-            end = dumped.size();
-        out += pad;
-        out.append(dumped, start, end - start);
-        out += '\n';
-        start = end + 1;
-    }
     return out;
 }
 
@@ -751,7 +742,18 @@ Writer &Writer::element(std::string_view name, std::string_view s)
 Writer &Writer::raw(std::string_view xml)
 {
     closeStartTag();
-    out_ += xml;
+    if (!base_) {
+        out_ += xml;
+        return *this;
+    }
+    // pre-formatted lines are indented for a top-level document: shift them to this depth
+    while (!xml.empty()) {
+        size_t nl = xml.find('\n');
+        size_t len = nl == std::string_view::npos ? xml.size() : nl + 1;
+        out_.append(static_cast<size_t>(base_) * 2, ' ');
+        out_ += xml.substr(0, len);
+        xml.remove_prefix(len);
+    }
     return *this;
 }
 

@@ -141,5 +141,12 @@ private:
 };
 
 void escape(std::string &out, std::string_view s);
+// s escaped for an attribute value or character data
+inline std::string escaped(std::string_view s)
+{
+    std::string out;
+    escape(out, s);
+    return out;
+}
 
 } // namespace vh::xml

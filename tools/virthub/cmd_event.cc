@@ -154,11 +154,13 @@ const char *nullstr(const char *s)
 
 // ---- callbacks ------------------------------------------------------------
 
-void cbLifecycle(virConnectPtr, virDomainPtr dom, int event, int detail, void *opaque)
+// virConnectDomainEventCallback, the one event callback type that returns int
+int cbLifecycle(virConnectPtr, virDomainPtr dom, int event, int detail, void *opaque)
 {
     auto *d = static_cast<EventData *>(opaque);
     emit(d, head(d, dom) + strprintf(": %s %s\n", lifecycleEventString(event),
                                      lifecycleDetailString(event, detail)));
+    return 0;
 }
 
 void cbGeneric(virConnectPtr, virDomainPtr dom, void *opaque)

@@ -48,18 +48,7 @@ void formatDomainInside(xml::Writer &w, const DomainDef &dom, unsigned flags)
     unsigned domFlags = VIR_DOMAIN_XML_INACTIVE;
     if (flags & CHECKPOINT_FORMAT_SECURE)
         domFlags |= VIR_DOMAIN_XML_SECURE;
-    std::string text = formatDomain(dom, domFlags);
-    std::string out;
-    out.reserve(text.size() + text.size() / 8);
-    size_t pos = 0;
-    while (pos < text.size()) {
-        size_t nl = text.find('\n', pos);
-        size_t len = (nl == std::string::npos ? text.size() : nl + 1) - pos;
-        out += "  ";
-        out.append(text, pos, len);
-        pos += len;
-    }
-    w.raw(out);
+    w.raw(formatDomain(dom, domFlags, w.depth()));
 }
 
 const DomainXMLOptions &genericOptions()

@@ -208,11 +208,11 @@ Result<std::unique_ptr<DomainDef>> parseDomain(std::string_view xmlText, const D
     return parseDomainNode(tree->root(), opts, flags);
 }
 
-std::string formatDomain(const DomainDef &def, unsigned int xmlFlags)
+std::string formatDomain(const DomainDef &def, unsigned int xmlFlags, int depth, const char *root)
 {
     FormatContext ctx{xmlFlags};
-    xml::Writer w;
-    w.start("domain").attr("type", def.virtType);
+    xml::Writer w(depth);
+    w.start(root).attr("type", def.virtType);
     if (def.id >= 0 && !ctx.inactive())
         w.attr("id", def.id);
     for (const NamespaceData &ns : def.namespaces)

@@ -73,7 +73,9 @@ Result<std::unique_ptr<DomainDef>> parseDomainNode(const xmlNode *root, const Do
 
 // virDomainXMLFlags: VIR_DOMAIN_XML_SECURE shows secrets; VIR_DOMAIN_XML_INACTIVE omits
 // runtime state (the id).
-std::string formatDomain(const DomainDef &def, unsigned int xmlFlags);
+// `depth` and `root` format it inside another document (a snapshot's <domain>, its
+// <inactiveDomain>, a checkpoint's <domain>).
+std::string formatDomain(const DomainDef &def, unsigned int xmlFlags, int depth = 0, const char *root = "domain");
 
 // Generic validation (define and start run it), after the driver's hook.
 Result<void> validateDomain(const DomainDef &def, const DomainXMLOptions &opts);

@@ -301,7 +301,7 @@ void formatInterface(std::string &out, const HostInterfaceDef &def, HostIfaceTyp
         if (def.mtu)
             out += p1 + "<mtu size='" + std::to_string(def.mtu) + "'/>\n";
         for (const HostIfaceProtocol &proto : def.protocols) {
-            out += p1 + "<protocol family='" + proto.family + "'>\n";
+            out += p1 + "<protocol family='" + xml::escaped(proto.family) + "'>\n";
             if (proto.autoconf)
                 out += p2 + "<autoconf/>\n";
             if (proto.dhcp) {
@@ -311,13 +311,13 @@ void formatInterface(std::string &out, const HostInterfaceDef &def, HostIfaceTyp
                 out += "/>\n";
             }
             for (const HostIfaceIP &ip : proto.ips) {
-                out += p2 + "<ip address='" + ip.address + "'";
+                out += p2 + "<ip address='" + xml::escaped(ip.address) + "'";
                 if (ip.prefix != 0)
                     out += " prefix='" + std::to_string(ip.prefix) + "'";
                 out += "/>\n";
             }
             if (proto.gateway)
-                out += p2 + "<route gateway='" + *proto.gateway + "'/>\n";
+                out += p2 + "<route gateway='" + xml::escaped(*proto.gateway) + "'/>\n";
             out += p1 + "</protocol>\n";
         }
     }
@@ -332,14 +332,14 @@ void formatInterface(std::string &out, const HostInterfaceDef &def, HostIfaceTyp
     switch (def.type) {
     case HostIfaceType::Ethernet:
         if (def.mac)
-            out += p1 + "<mac address='" + *def.mac + "'/>\n";
+            out += p1 + "<mac address='" + xml::escaped(*def.mac) + "'/>\n";
         break;
     case HostIfaceType::Bridge:
         out += p1 + "<bridge";
         if (def.stp)
             out += std::string(" stp='") + onOff(*def.stp) + "'";
         if (def.delay)
-            out += " delay='" + *def.delay + "'";
+            out += " delay='" + xml::escaped(*def.delay) + "'";
         out += ">\n";
         for (const auto &m : def.members)
             formatInterface(out, *m, def.type, depth + 2);
@@ -360,7 +360,7 @@ void formatInterface(std::string &out, const HostInterfaceDef &def, HostIfaceTyp
                 out += " carrier='" + std::string(kMiiCarrier.name(def.carrier)) + "'";
             out += "/>\n";
         } else if (def.monitor == BondMonitor::Arp) {
-            out += p2 + "<arpmon interval='" + std::to_string(def.interval) + "' target='" + def.target + "'";
+            out += p2 + "<arpmon interval='" + std::to_string(def.interval) + "' target='" + xml::escaped(def.target) + "'";
             if (def.validate != ArpValidate::None)
                 out += " validate='" + std::string(kArpValidate.name(def.validate)) + "'";
             out += "/>\n";
@@ -370,8 +370,8 @@ void formatInterface(std::string &out, const HostInterfaceDef &def, HostIfaceTyp
         out += p1 + "</bond>\n";
         break;
     case HostIfaceType::Vlan:
-        out += p1 + "<vlan tag='" + def.tag + "'>\n";
-        out += p2 + "<interface name='" + def.device + "'/>\n";
+        out += p1 + "<vlan tag='" + xml::escaped(def.tag) + "'>\n";
+        out += p2 + "<interface name='" + xml::escaped(def.device) + "'/>\n";
         out += p1 + "</vlan>\n";
         break;
     default:

@@ -94,8 +94,8 @@ std::string formatNWFilterBinding(const NWFilterBindingDef &def, unsigned int)
     if (def.linkdev)
         w.start("linkdev").attr("name", *def.linkdev).end();
     w.start("mac").attr("address", net::formatMac(def.mac)).end();
-    // libvirt prints the filter's name unescaped
-    std::string ref = "  <filterref filter='" + def.filter + "'";
+    // libvirt prints the filter's name unescaped; virthub escapes it
+    std::string ref = "  <filterref filter='" + xml::escaped(def.filter) + "'";
     if (def.params.empty()) {
         ref += "/>\n";
     } else {

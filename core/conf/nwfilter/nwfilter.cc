@@ -864,7 +864,7 @@ void formatNWFilterParams(std::string &out, const NWFilterParams &params, int de
 {
     for (const auto &[name, values] : params)
         for (const std::string &v : values)
-            out += pad(depth) + "<parameter name='" + name + "' value='" + v + "'/>\n";
+            out += pad(depth) + "<parameter name='" + xml::escaped(name) + "' value='" + xml::escaped(v) + "'/>\n";
 }
 
 Result<std::unique_ptr<NWFilterDef>> parseNWFilter(std::string_view text, unsigned int)
@@ -879,10 +879,11 @@ Result<std::unique_ptr<NWFilterDef>> parseNWFilter(std::string_view text, unsign
     return parseRoot(root);
 }
 
-// libvirt prints the filter's name and filterref targets unescaped; so does this.
+// libvirt prints the filter's name and filterref targets unescaped, which makes a name with a
+// quote unreadable; virthub escapes them.
 std::string formatNWFilter(const NWFilterDef &def, unsigned int)
 {
-    std::string out = "<filter name='" + def.name + "' chain='" + def.chain + "'";
+    std::string out = "<filter name='" + xml::escaped(def.name) + "' chain='" + def.chain + "'";
     if (def.chainPriority)
         out += " priority='" + std::to_string(def.chainPriority) + "'";
     out += ">\n";
@@ -903,7 +904,7 @@ std::string formatNWFilter(const NWFilterDef &def, unsigned int)
             formatDetails(out, protos[static_cast<size_t>(r.protocol)], r, pad(2));
             out += "  </rule>\n";
         } else if (e.ref) {
-            out += "  <filterref filter='" + e.ref->filter + "'";
+            out += "  <filterref filter='" + xml::escaped(e.ref->filter) + "'";
             if (e.ref->params.empty()) {
                 out += "/>\n";
             } else {

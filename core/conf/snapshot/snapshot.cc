@@ -207,14 +207,7 @@ void formatEmbeddedDomain(xml::Writer &w, const DomainDef &dom, const char *root
     unsigned domFlags = VIR_DOMAIN_XML_INACTIVE;
     if (flags & SNAPSHOT_FORMAT_SECURE)
         domFlags |= VIR_DOMAIN_XML_SECURE;
-    std::string text = formatDomain(dom, domFlags);
-    if (std::string_view(root) != "domain" && text.rfind("<domain", 0) == 0) {
-        text.replace(0, 7, std::string("<") + root);
-        size_t end = text.rfind("</domain>");
-        if (end != std::string::npos)
-            text.replace(end, 9, std::string("</") + root + ">");
-    }
-    w.raw(indented(text, w.depth()));
+    w.raw(formatDomain(dom, domFlags, w.depth(), root));
 }
 
 void formatDisk(xml::Writer &w, const SnapshotDiskDef &disk)
