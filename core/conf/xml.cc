@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <algorithm>
+#include <charconv>
 #include <cstddef>
 #include <fstream>
 #include <vector>
@@ -637,16 +638,23 @@ std::optional<unsigned long long> scaleToKiB(unsigned long long value, std::stri
 
 void escape(std::string &out, std::string_view s)
 {
-    for (char c : s) {
-        switch (c) {
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '&': out += "&amp;"; break;
-        case '\'': out += "&apos;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += c;
+    // copy the runs between special characters whole
+    size_t run = 0;
+    for (size_t i = 0; i < s.size(); i++) {
+        const char *entity;
+        switch (s[i]) {
+        case '<': entity = "&lt;"; break;
+        case '>': entity = "&gt;"; break;
+        case '&': entity = "&amp;"; break;
+        case '\'': entity = "&apos;"; break;
+        case '"': entity = "&quot;"; break;
+        default: continue;
         }
+        out.append(s, run, i - run);
+        out += entity;
+        run = i + 1;
     }
+    out.append(s, run, s.size() - run);
 }
 
 void Writer::closeStartTag()
@@ -677,25 +685,32 @@ Writer &Writer::attr(std::string_view name, std::string_view value)
     return *this;
 }
 
+// Numbers through std::to_chars: snprintf was a third of the time of formatting a domain.
 Writer &Writer::attr(std::string_view name, long long value)
 {
-    char buf[32];
-    snprintf(buf, sizeof(buf), "%lld", value);
-    return attr(name, std::string_view(buf));
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof(buf), value);
+    return attr(name, std::string_view(buf, static_cast<size_t>(r.ptr - buf)));
 }
 
 Writer &Writer::attr(std::string_view name, unsigned long long value)
 {
-    char buf[32];
-    snprintf(buf, sizeof(buf), "%llu", value);
-    return attr(name, std::string_view(buf));
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof(buf), value);
+    return attr(name, std::string_view(buf, static_cast<size_t>(r.ptr - buf)));
 }
 
+// "0x" and at least `width` lowercase hex digits, as printf's "0x%0*x"
 Writer &Writer::hexAttr(std::string_view name, unsigned int value, int width)
 {
-    char buf[32];
-    snprintf(buf, sizeof(buf), "0x%0*x", width, value);
-    return attr(name, std::string_view(buf));
+    char digits[16];
+    auto r = std::to_chars(digits, digits + sizeof(digits), value, 16);
+    size_t n = static_cast<size_t>(r.ptr - digits);
+    char buf[48] = {'0', 'x'};
+    size_t pad = width > 0 && static_cast<size_t>(width) > n ? std::min<size_t>(static_cast<size_t>(width) - n, 32) : 0;
+    memset(buf + 2, '0', pad);
+    memcpy(buf + 2 + pad, digits, n);
+    return attr(name, std::string_view(buf, 2 + pad + n));
 }
 
 Writer &Writer::text(std::string_view s)

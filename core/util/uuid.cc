@@ -43,10 +43,15 @@ bool uuidParse(const char *s, unsigned char *uuid)
 
 void uuidFormat(const unsigned char *u, char *buf)
 {
-    snprintf(buf, kUuidStringLen,
-             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-             u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13],
-             u[14], u[15]);
+    static const char hex[] = "0123456789abcdef";
+    char *w = buf;
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            *w++ = '-';
+        *w++ = hex[u[i] >> 4];
+        *w++ = hex[u[i] & 0xf];
+    }
+    *w = '\0';
 }
 
 std::string uuidFormat(const unsigned char *uuid)
