@@ -8,6 +8,14 @@
 
 namespace vh::capi {
 
+void Entry::reportException(const char *what) noexcept
+{
+    if (!what)
+        report(vh::Error::make(domain_, VIR_ERR_NO_MEMORY));
+    else
+        report(vh::Error::make(domain_, VIR_ERR_INTERNAL_ERROR, what));
+}
+
 void Entry::report(vh::Error &&e) noexcept
 {
     try {

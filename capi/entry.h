@@ -84,11 +84,11 @@ public:
                 return std::move(*r);
             report(std::move(r).error());
         } catch (const std::bad_alloc &) {
-            report(vh::Error::make(domain_, 2 /* VIR_ERR_NO_MEMORY */));
+            reportException(nullptr);
         } catch (const std::exception &ex) {
-            report(vh::Error::make(domain_, 1 /* VIR_ERR_INTERNAL_ERROR */, ex.what()));
+            reportException(ex.what());
         } catch (...) {
-            report(vh::Error::make(domain_, 1 /* VIR_ERR_INTERNAL_ERROR */, "unexpected exception"));
+            reportException("unexpected exception");
         }
         return failed;
     }
@@ -96,6 +96,9 @@ public:
     // Reports e as the error of this call: completes an unsupported() error with the name of
     // the function, stores it and dispatches it.
     void report(vh::Error &&e) noexcept;
+    // An exception caught around the body: VIR_ERR_NO_MEMORY when what is null, else
+    // VIR_ERR_INTERNAL_ERROR with what.
+    void reportException(const char *what) noexcept;
 
 private:
     bool argError(const char *arg, const char *what) noexcept;

@@ -351,7 +351,82 @@ def version_script(api: Api, library: str) -> str:
             out.append('        *;')
         out.append('}%s;' % (' ' + prev if prev else ''))
         prev = prefix + since
+    if library == 'libvirt':
+        # libvirt-qemu.so.0 and libvirt-lxc.so.0 are thin entry points over this library's
+        # core, as libvirt's are over its LIBVIRT_PRIVATE_* symbols.
+        out += ['LIBVIRT_PRIVATE_%s {' % prev[len(prefix):], '    global:', '        extern "C++" {',
+                '            vh::capi::*;',
+                '        };', '} %s;' % prev]
     return '\n'.join(out) + '\n'
+
+
+def every_function_test(api: Api) -> str:
+    """A C program that takes the address of every described function and variable through
+    the public headers (a missing declaration fails to compile, a missing export to link) and
+    looks each up in its exact version node with dlvsym."""
+    rows = []
+    for library in ('libvirt', 'libvirt-qemu', 'libvirt-lxc'):
+        for f in sorted(api.library_functions(library), key=lambda f: f.name):
+            rows.append('    {"%s", "%s", "%s", (any_fn)%s, NULL},' % (library, f.name, f.version_node, f.name))
+        prefix = {'libvirt': 'LIBVIRT_', 'libvirt-qemu': 'LIBVIRT_QEMU_', 'libvirt-lxc': 'LIBVIRT_LXC_'}[library]
+        for h in api.headers:
+            if h.library == library:
+                for v in h.variables:
+                    rows.append('    {"%s", "%s", "%s%s", NULL, (const void *)&%s},' % (
+                        library, v['name'], prefix, v['since'], v['name']))
+    return f'''/* every_function.c: {GENERATED} */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <libvirt/libvirt-qemu.h>
+#include <libvirt/libvirt-lxc.h>
+
+typedef void (*any_fn)(void);
+
+static const struct {{
+    const char *library;
+    const char *name;
+    const char *node;
+    any_fn fn;          /* a function's address through its declaration */
+    const void *var;    /* or a variable's */
+}} kSymbols[] = {{
+{chr(10).join(rows)}
+}};
+
+int main(void)
+{{
+    const char *sonames[] = {{"libvirt.so.0", "libvirt-qemu.so.0", "libvirt-lxc.so.0"}};
+    const char *libraries[] = {{"libvirt", "libvirt-qemu", "libvirt-lxc"}};
+    void *handles[3];
+    size_t n = sizeof(kSymbols) / sizeof(kSymbols[0]), failures = 0, i;
+    int l;
+    for (l = 0; l < 3; l++) {{
+        handles[l] = dlopen(sonames[l], RTLD_NOW | RTLD_NOLOAD);
+        if (!handles[l]) {{
+            fprintf(stderr, "FAIL %s is not loaded: %s\\n", sonames[l], dlerror());
+            return 1;
+        }}
+    }}
+    for (i = 0; i < n; i++) {{
+        void *versioned = NULL;
+        const void *direct = kSymbols[i].fn ? (const void *)(size_t)kSymbols[i].fn : kSymbols[i].var;
+        for (l = 0; l < 3; l++)
+            if (strcmp(kSymbols[i].library, libraries[l]) == 0)
+                versioned = dlvsym(handles[l], kSymbols[i].name, kSymbols[i].node);
+        if (!direct || !versioned || versioned != direct) {{
+            fprintf(stderr, "FAIL %s: %s@%s %s\\n", kSymbols[i].library, kSymbols[i].name, kSymbols[i].node,
+                    !versioned ? "is not exported in that node" : "differs from the declared symbol");
+            failures++;
+        }}
+    }}
+    printf("capi.every_function: %zu symbols, %zu wrong\\n", n, failures);
+    return failures ? 1 : 0;
+}}
+'''
 
 
 def error_tables(api: Api) -> str:
@@ -388,3 +463,4 @@ def emit(api: Api, write):
         write('capi/%s_entry.cc' % lib.replace('-', '_'), entry_points(api, lib))
         write('%s.syms' % lib, version_script(api, lib))
     write('core/util/error_tables.cc', error_tables(api))
+    write('tests/every_function.c', every_function_test(api))

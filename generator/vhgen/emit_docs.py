@@ -32,10 +32,13 @@ def summary(api: Api, drivers_dir) -> str:
         for i, v in enumerate([len(fns), lib] + per):
             totals[i] += v
     rows.append('| **libvirt.so.0** | **%d** | **%d** |' % tuple(totals[:2]) + ''.join(' **%d** |' % t for t in totals[2:]))
-    side = [h for h in api.headers if h.library != 'libvirt' and h.functions]
-    rows.append('')
-    rows.append('Also described, not built yet: ' + ', '.join(
-        '%s.so.0 (%d functions)' % (h.library, len(h.functions)) for h in side) + '.')
+    for h in api.headers:
+        if h.library == 'libvirt' or not h.functions:
+            continue
+        lib = sum(1 for f in h.functions if 'library' in support[f.name])
+        per = [sum(1 for f in h.functions if n in support[f.name]) for n in names]
+        rows.append('| **%s.so.0** | **%d** | **%d** |' % (h.library, len(h.functions), lib) +
+                    ''.join(' **%d** |' % p for p in per))
     return '\n'.join(rows)
 
 
