@@ -429,6 +429,37 @@ int main(void)
 '''
 
 
+def layout_test(api: Api) -> str:
+    """A C program printing the size of every described struct and the offset of each field:
+    run against libvirt's headers it records the layout, against ours it must print the same."""
+    lines = []
+    for h in api.headers:
+        for name, st in h.structs.items():
+            if 'alias' in st:
+                continue
+            lines.append('    printf("%%s %%zu\\n", "%s", sizeof(%s));' % (name, name))
+            for field in st['fields']:
+                (fname, _), = field.items()
+                lines.append('    printf("%%s %%zu\\n", "%s.%s", offsetof(%s, %s));' % (name, fname, name, fname))
+    return f'''/* layout.c: {GENERATED} */
+/* it reads the fields libvirt marks deprecated too (virError's conn, dom, net) */
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#include <stddef.h>
+#include <stdio.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <libvirt/libvirt-qemu.h>
+#include <libvirt/libvirt-lxc.h>
+
+int main(void)
+{{
+{chr(10).join(lines)}
+    return 0;
+}}
+'''
+
+
 def error_tables(api: Api) -> str:
     msgs = []
     for code, (bare, info) in api.error_messages.items():
@@ -464,3 +495,4 @@ def emit(api: Api, write):
         write('%s.syms' % lib, version_script(api, lib))
     write('core/util/error_tables.cc', error_tables(api))
     write('tests/every_function.c', every_function_test(api))
+    write('tests/layout.c', layout_test(api))
