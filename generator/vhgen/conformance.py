@@ -297,6 +297,7 @@ class CRunner:
             self.w('        %s;' % expr)
             self.w('        int failed = 0;')
             self.w('        long long r = 0;')
+            self.w('        (void)r;')
         else:
             rtype = ret.ctype
             self.w('        %s r = %s;' % (rtype, expr))
