@@ -331,6 +331,8 @@ class CRunner:
             self.w('        if (!failed) ' + f)
         if ret.kind == 'string':
             self.w('        free(r);')
+        if ret.kind == 'error' and not ret.borrowed:
+            self.w('        if (r) virFreeError(r);')
         if ret.kind == 'object' and not ret.borrowed:
             if 'as' in step:
                 name = step['as']
