@@ -29,9 +29,11 @@ import yaml
 from .model import Api, HANDLES
 from .vocabulary import COLLECTIONS, pointee
 
-INPUT_KINDS = {'object', 'string', 'in', 'flags', 'uuid_string', 'uuid_in', 'auth'}
+INPUT_KINDS = {'object', 'string', 'in', 'flags', 'uuid_string', 'uuid_in', 'auth',
+               # a typed-parameter list is named by a scenario variable ($name)
+               'typed_params_list', 'typed_params_in', 'typed_params_free', 'string_array_in'}
 OUTPUT_KINDS = {'out', 'struct_out', 'array_out', 'uuid_out', 'uuid_string_out', 'names_out', 'ids_out',
-                'object_list_out', 'string_list_out', 'typed_params_fill', 'typed_params_alloc'}
+                'object_list_out', 'string_list_out', 'typed_params_fill', 'typed_params_alloc', 'borrowed_string_out'}
 EVENT_IDS = {'lifecycle': 'VIR_DOMAIN_EVENT_ID_LIFECYCLE', 'reboot': 'VIR_DOMAIN_EVENT_ID_REBOOT',
              'metadata_change': 'VIR_DOMAIN_EVENT_ID_METADATA_CHANGE'}
 
@@ -45,8 +47,10 @@ def consumed_counts(fn):
     for a in fn.args:
         if a.kind in ('names_out', 'ids_out'):
             used.add(a.attr('max'))
-        if a.kind in ('typed_params_fill', 'typed_params_alloc'):
+        if a.kind in ('typed_params_fill', 'typed_params_alloc', 'typed_params_in', 'typed_params_free'):
             used.add(a.attr('count'))
+        if a.kind == 'typed_params_list':
+            used.update((a.attr('count'), a.attr('max')))
     return used
 
 
@@ -77,6 +81,8 @@ def render(value):
         return '1' if value else '0'
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, float):
+        return '%g' % value     # as the runners print doubles (C's %g)
     if value is None:
         return 'NULL'
     if isinstance(value, str):
@@ -188,11 +194,18 @@ class CRunner:
         self.w('static void scenario_%d(void)' % idx)
         self.w('{')
         for name, ctype in variables.items():
+            if ctype == 'typed_params_list':
+                self.w('    virTypedParameterPtr v_%s = NULL;' % name)
+                self.w('    int v_%s_n = 0, v_%s_max = 0;' % (name, name))
+                continue
             self.w('    %s v_%s = %s;' % (ctype, name, 'NULL' if ctype.endswith(('Ptr', '*')) else '0'))
         self.w('    out("# %s: %s\\n");' % (sc['file'], sc['name'].replace('"', '\\"')))
         self.out += body
         for name in reversed(owned):
             self.w('    if (v_%s) %s(v_%s);' % (name, free_fn(variables[name]), name))
+        for name, ctype in variables.items():
+            if ctype == 'typed_params_list':
+                self.w('    virTypedParamsFree(v_%s, v_%s_n);' % (name, name))
         self.w('}')
         self.w('')
 
@@ -220,7 +233,7 @@ class CRunner:
                 counts[a.attr('max')] = '64'
             elif a.kind in ('typed_params_fill', 'typed_params_alloc'):
                 counts[a.attr('count')] = '&o_%s_n' % a.name
-        decls, call, printers, frees = [], [], [], []
+        decls, call, printers, frees, frees_after = [], [], [], [], []
         expect = step.get('expect') or {}
         head = step_head(n, step, self.api)
         for a in fn.args:
@@ -228,8 +241,29 @@ class CRunner:
                 call.append(counts[a.name])
                 continue
             k = a.kind
-            if k in INPUT_KINDS:
+            if k in ('typed_params_list', 'typed_params_in', 'typed_params_free'):
+                # a list variable: v_<name>, its count v_<name>_n and capacity v_<name>_max
+                name = next(args_in)[1:]
+                variables.setdefault(name, 'typed_params_list')
+                if k == 'typed_params_list':
+                    call.append('&v_' + name)
+                    counts[a.attr('count')] = '&v_%s_n' % name
+                    counts[a.attr('max')] = '&v_%s_max' % name
+                else:
+                    call.append('v_' + name)
+                    counts[a.attr('count')] = 'v_%s_n' % name
+                if k == 'typed_params_free':
+                    frees_after.append('v_%s = NULL; v_%s_n = 0; v_%s_max = 0;' % (name, name, name))
+            elif k == 'string_array_in':
+                v = next(args_in)
+                call.append('NULL' if v is None else
+                            '(const char *[]){%s}' % ', '.join([c_string(x) for x in v] + ['NULL']))
+            elif k in INPUT_KINDS:
                 call.append(self.value(next(args_in), a, variables))
+            elif k == 'borrowed_string_out':
+                decls.append('const char *o_%s = NULL;' % a.name)
+                call.append('&o_' + a.name)
+                printers.append((a.name, 'put_str(o_%s)' % a.name))
             elif k == 'out':
                 decls.append('%s o_%s = 0;' % (pointee(a.ctype), a.name))
                 call.append('&o_' + a.name)
@@ -312,6 +346,9 @@ class CRunner:
             fields['ret'] = self.scalar_printer(ret.ctype, 'r')
         elif ret.kind in ('string', 'borrowed_string'):
             fields['ret'] = 'put_str(r)'
+        elif ret.kind == 'typed_param':
+            fields['ret.field'] = 'put_str(r->field)'
+            fields['ret.type'] = 'put_int(r->type)'
         for key in sorted(expect):
             if key not in fields:
                 raise ScenarioError('%s: no output %s (has %s)' % (fn.name, key, ', '.join(sorted(fields))))
@@ -329,6 +366,8 @@ class CRunner:
         self.w('        out("\\n");')
         for f in frees:
             self.w('        if (!failed) ' + f)
+        for f in frees_after:
+            self.w('        ' + f)
         if ret.kind == 'string':
             self.w('        free(r);')
         if ret.kind == 'error' and not ret.borrowed:
