@@ -33,7 +33,8 @@ INPUT_KINDS = {'object', 'string', 'in', 'flags', 'uuid_string', 'uuid_in', 'aut
                # a typed-parameter list is named by a scenario variable ($name)
                'typed_params_list', 'typed_params_in', 'typed_params_free', 'string_array_in'}
 OUTPUT_KINDS = {'out', 'struct_out', 'array_out', 'uuid_out', 'uuid_string_out', 'names_out', 'ids_out',
-                'object_list_out', 'string_list_out', 'typed_params_fill', 'typed_params_alloc', 'borrowed_string_out'}
+                'object_list_out', 'string_list_out', 'typed_params_fill', 'typed_params_alloc', 'borrowed_string_out',
+                'error_out'}
 EVENT_IDS = {'lifecycle': 'VIR_DOMAIN_EVENT_ID_LIFECYCLE', 'reboot': 'VIR_DOMAIN_EVENT_ID_REBOOT',
              'metadata_change': 'VIR_DOMAIN_EVENT_ID_METADATA_CHANGE'}
 
@@ -260,6 +261,13 @@ class CRunner:
                             '(const char *[]){%s}' % ', '.join([c_string(x) for x in v] + ['NULL']))
             elif k in INPUT_KINDS:
                 call.append(self.value(next(args_in), a, variables))
+            elif k == 'error_out':
+                decls.append('virError o_%s; memset(&o_%s, 0, sizeof(o_%s));' % (a.name, a.name, a.name))
+                call.append('&o_' + a.name)
+                printers += [('%s.code' % a.name, 'put_int(o_%s.code)' % a.name),
+                             ('%s.domain' % a.name, 'put_int(o_%s.domain)' % a.name),
+                             ('%s.message' % a.name, 'put_str(o_%s.message)' % a.name)]
+                frees_after.append('virResetError(&o_%s);' % a.name)
             elif k == 'borrowed_string_out':
                 decls.append('const char *o_%s = NULL;' % a.name)
                 call.append('&o_' + a.name)
