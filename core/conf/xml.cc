@@ -197,6 +197,9 @@ struct TreeBuilder : FirstError {
     xmlNode *current = nullptr;
     xmlNode *pendingBlank = nullptr;   // whitespace that goes if an element follows it
     bool hasDtd = false;
+    xmlNs *xmlNamespace = nullptr;
+    xmlNode *textNode = nullptr;   // the text node whose content is still in `text`
+    std::string text;
 
     TreeBuilder(Tree::Arena &a, xmlDoc *d) : arena(a), doc(d) {}
 
@@ -236,6 +239,16 @@ struct TreeBuilder : FirstError {
 
     xmlNs *findNs(const xmlNode *n, const xmlChar *prefix)
     {
+        if (xmlStrEqual(prefix, BAD_CAST "xml")) {
+            // declared by XML itself, never by the document
+            if (!xmlNamespace) {
+                xmlNamespace = arena.make<xmlNs>();
+                xmlNamespace->type = XML_NAMESPACE_DECL;
+                xmlNamespace->href = XML_XML_NAMESPACE;
+                xmlNamespace->prefix = BAD_CAST "xml";
+            }
+            return xmlNamespace;
+        }
         for (; n; n = n->parent)
             for (xmlNs *ns = n->nsDef; ns; ns = ns->next)
                 if (xmlStrEqual(ns->prefix, prefix))
@@ -253,6 +266,7 @@ struct TreeBuilder : FirstError {
                              const xmlChar **attributes)
     {
         TreeBuilder &b = of(ctx);
+        b.flushText();
         b.dropPendingBlank();
         auto *ctxt = static_cast<xmlParserCtxtPtr>(ctx);
         xmlNode *n = b.arena.make<xmlNode>();
@@ -323,6 +337,7 @@ struct TreeBuilder : FirstError {
     static void endElement(void *ctx, const xmlChar *, const xmlChar *, const xmlChar *)
     {
         TreeBuilder &b = of(ctx);
+        b.flushText();
         if (b.pendingBlank && b.pendingBlank->prev)
             b.dropPendingBlank();
         b.pendingBlank = nullptr;
@@ -330,28 +345,36 @@ struct TreeBuilder : FirstError {
             b.current = b.current->parent;
     }
 
+    // Text arrives in pieces (one per entity or character reference): it is collected in
+    // `text` and copied into the arena once, when something other than text follows.
     static void characters(void *ctx, const xmlChar *ch, int len)
     {
         TreeBuilder &b = of(ctx);
         if (!b.current || len <= 0)
             return;
-        xmlNode *last = b.current->last;
-        if (last && last->type == XML_TEXT_NODE) {
-            size_t old = strlen(reinterpret_cast<const char *>(last->content));
-            xmlChar *joined = static_cast<xmlChar *>(b.arena.take(old + static_cast<size_t>(len) + 1));
-            memcpy(joined, last->content, old);
-            memcpy(joined + old, ch, static_cast<size_t>(len));
-            last->content = joined;
-            if (last == b.pendingBlank && !blank(ch, len))
+        if (b.textNode && b.current->last == b.textNode) {
+            b.text.append(reinterpret_cast<const char *>(ch), static_cast<size_t>(len));
+            if (b.textNode == b.pendingBlank && !blank(ch, len))
                 b.pendingBlank = nullptr;
             return;
         }
+        b.flushText();
         xmlNode *t = b.arena.make<xmlNode>();
         t->type = XML_TEXT_NODE;
         t->name = xmlStringText;
-        t->content = b.arena.copy(ch, static_cast<size_t>(len));
         b.append(t);
+        b.textNode = t;
+        b.text.assign(reinterpret_cast<const char *>(ch), static_cast<size_t>(len));
         b.pendingBlank = blank(ch, len) ? t : nullptr;
+    }
+
+    void flushText()
+    {
+        if (!textNode)
+            return;
+        textNode->content = arena.copy(reinterpret_cast<const xmlChar *>(text.data()), text.size());
+        textNode = nullptr;
+        text.clear();
     }
 
     static void comment(void *ctx, const xmlChar *value)
@@ -359,6 +382,7 @@ struct TreeBuilder : FirstError {
         TreeBuilder &b = of(ctx);
         if (!b.current)
             return;
+        b.flushText();
         b.dropPendingBlank();
         xmlNode *c = b.arena.make<xmlNode>();
         c->type = XML_COMMENT_NODE;
@@ -372,6 +396,7 @@ struct TreeBuilder : FirstError {
         TreeBuilder &b = of(ctx);
         if (!b.current)
             return;
+        b.flushText();
         b.dropPendingBlank();
         xmlNode *pi = b.arena.make<xmlNode>();
         pi->type = XML_PI_NODE;
