@@ -436,11 +436,10 @@ Result<Tree> read(std::string_view text, const char *what, int errDomain)
     sax->processingInstruction = TreeBuilder::processingInstruction;
     sax->internalSubset = TreeBuilder::internalSubset;
     sax->serror = FirstError::record;
-    // The document node only anchors the nodes: its children stay empty, so freeing it never
-    // touches the arena.
     TreeBuilder builder(*tree.arena_, nullptr);
     ctxt->_private = static_cast<FirstError *>(&builder);
-    builder.doc = nullptr;
+    // The document node only anchors the nodes: its children stay empty, so freeing it never
+    // touches the arena.
     sax->startDocument = [](void *ctx) {
         xmlSAX2StartDocument(ctx);
         auto *c = static_cast<xmlParserCtxtPtr>(ctx);
