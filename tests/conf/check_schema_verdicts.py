@@ -18,7 +18,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
-from record_schema_verdicts import kind_of, well_formed, VERDICTS, UNDECIDED  # noqa: E402
+from record_schema_verdicts import kind_of, well_formed, external_entities, VERDICTS, UNDECIDED  # noqa: E402
 
 
 def main():
@@ -46,7 +46,9 @@ def main():
                 undecided = set()
             docs = well_formed(sorted(glob.glob(os.path.join(d, '*.xml'))))
             for p in docs:
-                if os.path.basename(p) in undecided:
+                # xmllint loads external entities, which the library never does: conf_tests
+                # alone judges those documents
+                if os.path.basename(p) in undecided or external_entities(p):
                     continue
                 r = subprocess.run(['xmllint', '--noout', '--nonet', '--relaxng', schema, p],
                                    capture_output=True, text=True, timeout=300)
