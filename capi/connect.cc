@@ -91,19 +91,16 @@ int virConnectGetLibVersion(virConnectPtr conn, unsigned long *libVer)
 
 extern "C" {
 
+// A close callback reports a connection its driver lost (a daemon going away). No virthub
+// driver loses its connections, so, as libvirt does with drivers that cannot, the callback is
+// taken and never called, nor its free function.
 int virConnectRegisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb, void *opaque, virFreeCallback freecb)
 {
+    (void)opaque;
+    (void)freecb;
     vh::capi::Entry e_("virConnectRegisterCloseCallback", VIR_FROM_DOMAIN);
     if (!e_.check(conn) || !e_.nonNull(cb, "cb"))
         return -1;
-    std::lock_guard<std::mutex> g(conn->closeLock);
-    if (conn->closeCb) {
-        e_.report(vh::Error::make(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_INVALID, "A close callback is already registered"));
-        return -1;
-    }
-    conn->closeCb = cb;
-    conn->closeOpaque = opaque;
-    conn->closeFree = freecb;
     return 0;
 }
 
@@ -112,22 +109,6 @@ int virConnectUnregisterCloseCallback(virConnectPtr conn, virConnectCloseFunc cb
     vh::capi::Entry e_("virConnectUnregisterCloseCallback", VIR_FROM_DOMAIN);
     if (!e_.check(conn) || !e_.nonNull(cb, "cb"))
         return -1;
-    virFreeCallback freecb;
-    void *opaque;
-    {
-        std::lock_guard<std::mutex> g(conn->closeLock);
-        if (conn->closeCb != cb) {
-            e_.report(vh::Error::make(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_INVALID, "A different callback was requested"));
-            return -1;
-        }
-        freecb = conn->closeFree;
-        opaque = conn->closeOpaque;
-        conn->closeCb = nullptr;
-        conn->closeFree = nullptr;
-        conn->closeOpaque = nullptr;
-    }
-    if (freecb)
-        freecb(opaque);
     return 0;
 }
 

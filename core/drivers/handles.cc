@@ -37,8 +37,6 @@ _virConnect::~_virConnect()
     free(err.str1);
     free(err.str2);
     free(err.str3);
-    if (closeFree)
-        closeFree(closeOpaque);
 }
 
 _virStream::_virStream(virConnectPtr c, unsigned int f)

@@ -56,11 +56,6 @@ struct _virConnect final : vh::Object, vh::Pooled<_virConnect> {
     virErrorFunc handler = nullptr;
     void *handlerData = nullptr;
 
-    // virConnectRegisterCloseCallback
-    std::mutex closeLock;
-    virConnectCloseFunc closeCb = nullptr;
-    void *closeOpaque = nullptr;
-    virFreeCallback closeFree = nullptr;
 
     virConnectPtr connect() { return this; }
 };

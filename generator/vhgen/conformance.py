@@ -27,11 +27,14 @@ import re
 import yaml
 
 from .model import Api, HANDLES
-from .vocabulary import COLLECTIONS, pointee
+from .vocabulary import COLLECTIONS, c_decl, pointee
 
 INPUT_KINDS = {'object', 'string', 'in', 'flags', 'uuid_string', 'uuid_in', 'auth',
                # a typed-parameter list is named by a scenario variable ($name)
-               'typed_params_list', 'typed_params_in', 'typed_params_free', 'string_array_in'}
+               'typed_params_list', 'typed_params_in', 'typed_params_free', 'string_array_in',
+               # a callback is given as `record` (a recorder that logs its type's name, shown by
+               # the next `events: run`) or null; opaque data is always null
+               'callback', 'free_callback', 'opaque', 'struct_free', 'struct_in', 'struct_list_in'}
 OUTPUT_KINDS = {'out', 'struct_out', 'array_out', 'uuid_out', 'uuid_string_out', 'names_out', 'ids_out',
                 'object_list_out', 'string_list_out', 'typed_params_fill', 'typed_params_alloc', 'borrowed_string_out',
                 'error_out'}
@@ -178,6 +181,22 @@ class CRunner:
     def __init__(self, api: Api):
         self.api = api
         self.out = []
+        self.recorders = set()   # callback types the scenarios pass as `record`
+
+    def recorder_functions(self):
+        out = []
+        for name in sorted(self.recorders):
+            cb = next(h.callbacks[name] for h in self.api.headers if name in h.callbacks)
+            args = [next(iter(a.items())) for a in cb['args']]
+            out.append('static %s rec_%s(%s)' % (cb['ret'], name, ', '.join(c_decl(t, n) for n, t in args)))
+            out.append('{')
+            out += ['    (void)%s;' % n for n, _ in args]
+            out.append('    record("%s");' % name)
+            if cb['ret'] != 'void':
+                out.append('    return 0;')
+            out.append('}')
+            out.append('')
+        return out
 
     def w(self, line=''):
         self.out.append(line)
@@ -207,6 +226,9 @@ class CRunner:
         for name, ctype in variables.items():
             if ctype == 'typed_params_list':
                 self.w('    virTypedParamsFree(v_%s, v_%s_n);' % (name, name))
+        # each scenario starts as the first: quiet errors, no pending recordings
+        self.w('    virSetErrorFunc(NULL, quiet);')
+        self.w('    nevents = 0;')
         self.w('}')
         self.w('')
 
@@ -255,6 +277,39 @@ class CRunner:
                     counts[a.attr('count')] = 'v_%s_n' % name
                 if k == 'typed_params_free':
                     frees_after.append('v_%s = NULL; v_%s_n = 0; v_%s_max = 0;' % (name, name, name))
+            elif k in ('callback', 'free_callback'):
+                v = next(args_in)
+                if v is None:
+                    call.append('NULL')
+                elif v == 'record':
+                    self.recorders.add(a.ctype)
+                    call.append('rec_' + a.ctype)
+                else:
+                    raise ScenarioError('%s: callback %s is given as record or null' % (fn.name, a.name))
+            elif k == 'opaque':
+                if next(args_in) is not None:
+                    raise ScenarioError('%s: %s is given as null in scenarios' % (fn.name, a.name))
+                call.append('NULL')
+            elif k == 'struct_in':
+                v = next(args_in)          # null, or {field: value, ...}
+                if v is None:
+                    call.append('NULL')
+                else:
+                    st = pointee(a.ctype)
+                    types = dict(self.struct_fields(st))
+                    decls.append('%s i_%s; memset(&i_%s, 0, sizeof(i_%s));' % (st, a.name, a.name, a.name))
+                    for field, fv in v.items():
+                        if types[field] == 'char[]':
+                            decls.append('snprintf(i_%s.%s, sizeof(i_%s.%s), "%%s", %s);' % (
+                                a.name, field, a.name, field, c_string(fv)))
+                        else:
+                            decls.append('i_%s.%s = %s;' % (a.name, field, fv))
+                    call.append('&i_' + a.name)
+            elif k in ('struct_free', 'struct_list_in'):
+                v = next(args_in)
+                call.append(self.value(v, a, variables))
+                if isinstance(v, str) and v.startswith('$'):
+                    frees_after.append('v_%s = NULL;' % v[1:])    # freed by the call
             elif k == 'string_array_in':
                 v = next(args_in)
                 call.append('NULL' if v is None else
@@ -378,7 +433,7 @@ class CRunner:
             self.w('        ' + f)
         if ret.kind == 'string':
             self.w('        free(r);')
-        if ret.kind == 'error' and not ret.borrowed:
+        if ret.kind == 'error' and not ret.borrowed and 'as' not in step:
             self.w('        if (r) virFreeError(r);')
         if ret.kind == 'object' and not ret.borrowed:
             if 'as' in step:
@@ -473,7 +528,7 @@ def c_runner(api: Api, scenarios) -> str:
                     codes.append('        case %s: return "%s";' % (name, name))
     calls = '\n'.join('    scenario_%d();' % i for i in range(len(scenarios)))
     return RUNNER_TEMPLATE.replace('@ERROR_NAMES@', '\n'.join(codes)).replace(
-        '@SCENARIOS@', '\n'.join(runner.out)).replace('@CALLS@', calls)
+        '@SCENARIOS@', '\n'.join(runner.recorder_functions() + runner.out)).replace('@CALLS@', calls)
 
 
 RUNNER_TEMPLATE = r'''/* conformance_runner.c: generated from tests/conformance/ by generator/vhgen/conformance.py.
@@ -484,6 +539,8 @@ RUNNER_TEMPLATE = r'''/* conformance_runner.c: generated from tests/conformance/
 #include <time.h>
 
 #include <libvirt/libvirt.h>
+#include <libvirt/libvirt-lxc.h>
+#include <libvirt/libvirt-qemu.h>
 #include <libvirt/virterror.h>
 
 /* printers a scenario set may not need (Clang warns on unused static inline functions) */
