@@ -231,7 +231,10 @@ def check(api: Api):
         if not re.fullmatch(r'\d+\.\d+\.\d+', f.since):
             problems.append('%s: since %r is not x.y.z' % (f.name, f.since))
         names = {a.name for a in f.args}
+        counts = {a.attr(key) for a in f.args for key in ('count', 'max', 'size')}
         for a in f.args:
+            if a.kind == 'raw' and a.name not in counts:
+                problems.append('%s(%s): give it a kind: only a counted collection\'s length is raw' % (f.name, a.name))
             if a.kind not in voc.ARG_KINDS:
                 problems.append('%s(%s): unknown kind %s' % (f.name, a.name, a.kind))
             for key in ('count', 'max', 'size'):
