@@ -1022,7 +1022,13 @@ void DiskDef::postParseAll(DomainDef &def)
         if (d.type == "nvme" && !d.src.nvmeManaged)
             d.src.nvmeManaged = true;
         if (d.info.address.empty()) {
+            // Beyond three letters ("sdzzz", index 18277) a name would call for an implicit
+            // controller for every seven of hundreds of thousands of disks: libvirt takes
+            // hours over such a document; virthub calls the name unknown.
+            constexpr int kMaxNamedIndex = 26 + 26 * 26 + 26 * 26 * 26 - 1;
             int idx = nameToIndex(d.targetDev);
+            if (idx > kMaxNamedIndex)
+                idx = -1;
             if (idx >= 0)
                 assignDriveAddress(def, d, idx);
             else if (!d.postParseError)
