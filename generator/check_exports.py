@@ -33,7 +33,7 @@ def main():
     ap.add_argument('--so', required=True)
     args = ap.parse_args()
     api = model.load(args.api)
-    prefix = {'libvirt': 'LIBVIRT_', 'libvirt-qemu': 'LIBVIRT_QEMU_', 'libvirt-lxc': 'LIBVIRT_LXC_'}[args.library]
+    prefix = model.NODE_PREFIX[args.library]
     want = {f.name: f.version_node for f in api.library_functions(args.library)}
     for h in api.headers:
         if h.library == args.library:

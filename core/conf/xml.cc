@@ -521,6 +521,27 @@ std::optional<std::string> childText(const xmlNode *parent, const char *name)
     return text(c);
 }
 
+std::optional<std::string> nonEmpty(std::optional<std::string> v)
+{
+    if (v && v->empty())
+        return std::nullopt;
+    return v;
+}
+
+std::string deepText(const xmlNode *n)
+{
+    xmlChar *c = xmlNodeGetContent(n);
+    std::string s = c ? reinterpret_cast<const char *>(c) : "";
+    xmlFree(c);
+    return s;
+}
+
+std::optional<std::string> childString(const xmlNode *parent, const char *name)
+{
+    const xmlNode *c = child(parent, name);
+    return c ? nonEmpty(deepText(c)) : std::nullopt;
+}
+
 namespace {
 void dropBlanks(xmlNode *n)
 {
@@ -778,21 +799,25 @@ Writer &Writer::element(std::string_view name, std::string_view s)
     return start(name).text(s).end();
 }
 
+std::string indented(std::string_view text, int levels)
+{
+    std::string out;
+    out.reserve(text.size() + text.size() / 8);
+    while (!text.empty()) {
+        size_t nl = text.find('\n');
+        size_t len = nl == std::string_view::npos ? text.size() : nl + 1;
+        out.append(static_cast<size_t>(levels) * 2, ' ');
+        out += text.substr(0, len);
+        text.remove_prefix(len);
+    }
+    return out;
+}
+
 Writer &Writer::raw(std::string_view xml)
 {
     closeStartTag();
-    if (!base_) {
-        out_ += xml;
-        return *this;
-    }
     // pre-formatted lines are indented for a top-level document: shift them to this depth
-    while (!xml.empty()) {
-        size_t nl = xml.find('\n');
-        size_t len = nl == std::string_view::npos ? xml.size() : nl + 1;
-        out_.append(static_cast<size_t>(base_) * 2, ' ');
-        out_ += xml.substr(0, len);
-        xml.remove_prefix(len);
-    }
+    out_ += base_ ? indented(xml, base_) : std::string(xml);
     return *this;
 }
 

@@ -84,6 +84,13 @@ std::optional<std::string> attr(const xmlNode *n, const char *name);
 std::string text(const xmlNode *n);
 // Text of the first child element `name`, or nullopt.
 std::optional<std::string> childText(const xmlNode *parent, const char *name);
+
+// Values as libvirt reads them with XPath's string(): an empty one counts as absent.
+std::optional<std::string> nonEmpty(std::optional<std::string> v);
+// The text of an element and all its descendants (string(.)).
+std::string deepText(const xmlNode *n);
+// string(./name): the first child called name, its whole text, if not empty.
+std::optional<std::string> childString(const xmlNode *parent, const char *name);
 // The node and its subtree as XML text, re-indented for `indent` levels, as libxml2 writes it
 // (double quotes: how libvirt prints foreign metadata).
 std::string serialize(const xmlNode *n, int indent);
@@ -141,6 +148,8 @@ private:
 };
 
 void escape(std::string &out, std::string_view s);
+// text with every line shifted right by `levels` indentation levels
+std::string indented(std::string_view text, int levels);
 // s escaped for an attribute value or character data
 inline std::string escaped(std::string_view s)
 {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .model import Api, Function, HANDLES, TABLES, slot_owner, version_key
+from .model import Api, Function, HANDLES, NODE_PREFIX, TABLES, slot_owner, version_key
 from .vocabulary import COLLECTIONS, c_decl, pointee
 
 GENERATED = 'generated from api/ by generator/vhgen/emit_capi.py. Do not edit.'
@@ -332,7 +332,7 @@ extern "C" {{
 
 
 def version_script(api: Api, library: str) -> str:
-    prefix = {'libvirt': 'LIBVIRT_', 'libvirt-qemu': 'LIBVIRT_QEMU_', 'libvirt-lxc': 'LIBVIRT_LXC_'}[library]
+    prefix = NODE_PREFIX[library]
     nodes = {}
     for f in api.library_functions(library):
         nodes.setdefault(f.since, []).append(f.name)
@@ -368,7 +368,7 @@ def every_function_test(api: Api) -> str:
     for library in ('libvirt', 'libvirt-qemu', 'libvirt-lxc'):
         for f in sorted(api.library_functions(library), key=lambda f: f.name):
             rows.append('    {"%s", "%s", "%s", (any_fn)%s, NULL},' % (library, f.name, f.version_node, f.name))
-        prefix = {'libvirt': 'LIBVIRT_', 'libvirt-qemu': 'LIBVIRT_QEMU_', 'libvirt-lxc': 'LIBVIRT_LXC_'}[library]
+        prefix = NODE_PREFIX[library]
         for h in api.headers:
             if h.library == library:
                 for v in h.variables:

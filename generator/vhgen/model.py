@@ -17,6 +17,9 @@ import yaml
 from . import vocabulary as voc
 
 # The order libvirt.h includes its parts; types flow from earlier headers to later ones.
+# Each shared object's version-node prefix (LIBVIRT_QEMU_1.2.3, ...).
+NODE_PREFIX = {'libvirt': 'LIBVIRT_', 'libvirt-qemu': 'LIBVIRT_QEMU_', 'libvirt-lxc': 'LIBVIRT_LXC_'}
+
 HEADER_ORDER = [
     'libvirt-common', 'libvirt-host', 'libvirt-domain', 'libvirt-domain-checkpoint',
     'libvirt-domain-snapshot', 'libvirt-event', 'libvirt-interface', 'libvirt-network',
@@ -98,8 +101,7 @@ class Function:
 
     @property
     def version_node(self):
-        prefix = {'libvirt': 'LIBVIRT_', 'libvirt-qemu': 'LIBVIRT_QEMU_', 'libvirt-lxc': 'LIBVIRT_LXC_'}[self.library]
-        return prefix + self.since
+        return NODE_PREFIX[self.library] + self.since
 
     def signature(self) -> str:
         """The C prototype, as the ABI lock records it."""

@@ -124,13 +124,7 @@ Result<void> alignCheckpointDisks(CheckpointDef &def)
 
     std::vector<CheckpointDiskDef *> byDomainDisk(domDisks.size(), nullptr);
     for (CheckpointDiskDef &disk : def.disks) {
-        size_t idx = domDisks.size();
-        for (size_t i = 0; i < domDisks.size() && idx == domDisks.size(); i++)
-            if (domDisks[i].targetDev == disk.name)
-                idx = i;
-        for (size_t i = 0; i < domDisks.size() && idx == domDisks.size(); i++)
-            if (!domDisks[i].source.empty() && domDisks[i].source == disk.name)
-                idx = i;
+        size_t idx = DiskDef::findByName(domDisks, disk.name);
         if (idx == domDisks.size())
             return cpErr(VIR_ERR_CONFIG_UNSUPPORTED, "no disk named '%s'", disk.name);
         if (byDomainDisk[idx])

@@ -11,13 +11,7 @@ namespace vh::conf {
 
 namespace {
 
-// A value libvirt reads with virXPathString: an empty one counts as absent.
-std::optional<std::string> nonEmpty(std::optional<std::string> v)
-{
-    if (v && v->empty())
-        return std::nullopt;
-    return v;
-}
+using xml::nonEmpty;
 
 Error cpuError(int code, const char *message)
 {

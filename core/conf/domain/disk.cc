@@ -748,6 +748,17 @@ Result<DiskMirror> parseMirror(const xmlNode *n, const ParseContext &ctx)
 
 } // namespace
 
+size_t DiskDef::findByName(const std::vector<DiskDef> &disks, const std::string &name)
+{
+    for (size_t i = 0; i < disks.size(); i++)
+        if (disks[i].targetDev == name)
+            return i;
+    for (size_t i = 0; i < disks.size(); i++)
+        if (!disks[i].source.empty() && disks[i].source == name)
+            return i;
+    return disks.size();
+}
+
 int DiskDef::nameToIndex(std::string_view name)
 {
     static const char *const prefixes[] = {"fd", "hd", "vd", "sd", "xvd", "ubd"};

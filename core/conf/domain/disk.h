@@ -178,6 +178,9 @@ struct DiskDef {
 
     // libvirt's disk index of a target name ("sdb" -> 1, "hdaa" -> 26), -1 if it is none.
     static int nameToIndex(std::string_view name);
+    // The disk a snapshot or checkpoint names, by target and else by source image; the
+    // position in disks, or disks.size() when none.
+    static size_t findByName(const std::vector<DiskDef> &disks, const std::string &name);
 };
 
 } // namespace vh::conf

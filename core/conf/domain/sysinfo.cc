@@ -70,11 +70,6 @@ bool validBiosDate(const std::string &date)
     return month >= 1 && month <= 12 && day >= 1 && day <= 31 && year >= 0 && (year < 100 || year >= 1900);
 }
 
-const xmlNode *firstChild(const xmlNode *n, const char *name)
-{
-    return xml::child(n, name);
-}
-
 struct UuidState {
     bool generated;                  // the domain has no <uuid>: sysinfo's is taken
     unsigned char domain[16];
@@ -82,12 +77,12 @@ struct UuidState {
 
 Result<void> parseSmbios(SysinfoBlock &b, const xmlNode *n, UuidState &uuid, SysinfoDef &def)
 {
-    if (const xmlNode *bios = firstChild(n, "bios")) {
+    if (const xmlNode *bios = xml::child(n, "bios")) {
         b.bios = entries(bios, kSysinfoBiosNames);
         if (b.bios && !(*b.bios)[2].empty() && !validBiosDate((*b.bios)[2]))
             return detail("Invalid BIOS 'date' format");
     }
-    if (const xmlNode *system = firstChild(n, "system")) {
+    if (const xmlNode *system = xml::child(n, "system")) {
         b.system = entries(system, kSysinfoSystemNames);
         if (b.system && !(*b.system)[4].empty()) {
             std::string &text = (*b.system)[4];
@@ -108,9 +103,9 @@ Result<void> parseSmbios(SysinfoBlock &b, const xmlNode *n, UuidState &uuid, Sys
         if (xml::is(c, "baseBoard"))
             if (auto board = entries(c, kSysinfoBaseBoardNames))
                 b.baseBoards.push_back(std::move(*board));
-    if (const xmlNode *chassis = firstChild(n, "chassis"))
+    if (const xmlNode *chassis = xml::child(n, "chassis"))
         b.chassis = entries(chassis, kSysinfoChassisNames);
-    if (const xmlNode *oem = firstChild(n, "oemStrings")) {
+    if (const xmlNode *oem = xml::child(n, "oemStrings")) {
         std::vector<std::string> strings;
         for (const xmlNode *c : xml::Children(oem))
             if (xml::is(c, "entry"))

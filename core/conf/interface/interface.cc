@@ -6,6 +6,7 @@
 
 #include <libvirt/virterror.h>
 
+#include "conf/network/netdev.h"
 #include "conf/xml.h"
 
 namespace vh::conf {
@@ -14,22 +15,8 @@ namespace {
 
 constexpr HostIfaceType kTopLevel = HostIfaceType::Last;
 
-const xmlNode *firstChild(const xmlNode *parent, const char *name)
-{
-    for (const xmlNode *c : xml::Children(parent))
-        if (!c->ns && xml::is(c, name))
-            return c;
-    return nullptr;
-}
-
-// An attribute as XPath's string() gives it: absent and empty are both nullopt.
-std::optional<std::string> xpathAttr(const xmlNode *n, const char *name)
-{
-    auto v = n ? xml::attr(n, name) : std::nullopt;
-    if (v && v->empty())
-        return std::nullopt;
-    return v;
-}
+using net::firstChild;
+using net::xpathAttr;
 
 Error ifError(const char *fmt, const std::string &arg = {})
 {

@@ -16,27 +16,9 @@ namespace {
 
 // ---- reading helpers ------------------------------------------------------------------------
 
-std::optional<std::string> nonEmpty(std::optional<std::string> v)
-{
-    if (v && v->empty())
-        return std::nullopt;
-    return v;
-}
-
-std::string deepText(const xmlNode *n)
-{
-    xmlChar *c = xmlNodeGetContent(n);
-    std::string s = c ? reinterpret_cast<const char *>(c) : "";
-    xmlFree(c);
-    return s;
-}
-
-// string(./name[1]): the first child called name, all its text, if not empty.
-std::optional<std::string> childString(const xmlNode *parent, const char *name)
-{
-    const xmlNode *c = xml::child(parent, name);
-    return c ? nonEmpty(deepText(c)) : std::nullopt;
-}
+using xml::childString;
+using xml::deepText;
+using xml::nonEmpty;
 
 // string(./text()): the first text node directly under n.
 std::optional<std::string> firstText(const xmlNode *n)

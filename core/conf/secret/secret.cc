@@ -9,30 +9,8 @@ namespace vh::conf {
 
 namespace {
 
-// libvirt reads these values as XPath strings: an empty one is as good as absent.
-std::optional<std::string> nonEmpty(std::optional<std::string> v)
-{
-    if (v && v->empty())
-        return std::nullopt;
-    return v;
-}
-
-// The text of an element and all its descendants (an XPath string() of it).
-std::string deepText(const xmlNode *n)
-{
-    xmlChar *c = xmlNodeGetContent(n);
-    std::string s = c ? reinterpret_cast<const char *>(c) : "";
-    xmlFree(c);
-    return s;
-}
-
-std::optional<std::string> childString(const xmlNode *parent, const char *name)
-{
-    const xmlNode *c = xml::child(parent, name);
-    if (!c)
-        return std::nullopt;
-    return nonEmpty(deepText(c));
-}
+using xml::childString;
+using xml::nonEmpty;
 
 Result<bool> yesNoAttr(const xmlNode *n, const char *name)
 {

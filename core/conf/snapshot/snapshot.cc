@@ -38,23 +38,6 @@ std::string childString(const xmlNode *parent, const char *name)
     return n ? xml::text(n) : std::string();
 }
 
-// Re-indents pre-formatted lines for the writer's current depth.
-std::string indented(const std::string &text, int depth)
-{
-    std::string pad(static_cast<size_t>(depth) * 2, ' ');
-    std::string out;
-    out.reserve(text.size() + text.size() / 8);
-    size_t pos = 0;
-    while (pos < text.size()) {
-        size_t nl = text.find('\n', pos);
-        size_t len = (nl == std::string::npos ? text.size() : nl + 1) - pos;
-        out += pad;
-        out.append(text, pos, len);
-        pos += len;
-    }
-    return out;
-}
-
 // ./driver/metadata_cache/max_size in bytes.
 Result<unsigned long long> scaledBytes(const xmlNode *n, const char *xpath)
 {
@@ -256,7 +239,7 @@ void formatDisk(xml::Writer &w, const SnapshotDiskDef &disk)
             w.attr(src.type == "block" ? "dev" : "file", src.path);
         }
         for (const std::string &e : src.extra)
-            w.raw(indented(e, w.depth()));
+            w.raw(xml::indented(e, w.depth()));
         w.end();
     }
     w.end();
@@ -444,13 +427,7 @@ Result<void> alignSnapshotDisks(SnapshotDef &def, SnapshotLocation location, boo
     // each given disk to its domain disk, by target, else by image
     std::vector<SnapshotDiskDef *> byDomainDisk(domDisks.size(), nullptr);
     for (SnapshotDiskDef &disk : def.disks) {
-        size_t idx = domDisks.size();
-        for (size_t i = 0; i < domDisks.size() && idx == domDisks.size(); i++)
-            if (domDisks[i].targetDev == disk.name)
-                idx = i;
-        for (size_t i = 0; i < domDisks.size() && idx == domDisks.size(); i++)
-            if (!domDisks[i].source.empty() && domDisks[i].source == disk.name)
-                idx = i;
+        size_t idx = DiskDef::findByName(domDisks, disk.name);
         if (idx == domDisks.size())
             return snapErr(VIR_ERR_CONFIG_UNSUPPORTED, "no disk named '%s'", disk.name);
         if (byDomainDisk[idx])

@@ -15,29 +15,6 @@ namespace vh::conf {
 
 namespace storage {
 
-std::optional<std::string> nonEmpty(std::optional<std::string> v)
-{
-    if (v && v->empty())
-        return std::nullopt;
-    return v;
-}
-
-std::string deepText(const xmlNode *n)
-{
-    xmlChar *c = xmlNodeGetContent(n);
-    std::string s = c ? reinterpret_cast<const char *>(c) : "";
-    xmlFree(c);
-    return s;
-}
-
-std::optional<std::string> childString(const xmlNode *parent, const char *name)
-{
-    const xmlNode *c = xml::child(parent, name);
-    if (!c)
-        return std::nullopt;
-    return nonEmpty(deepText(c));
-}
-
 std::optional<std::string> childAttr(const xmlNode *parent, const char *elem, const char *attr)
 {
     for (const xmlNode *c : xml::Children(parent))

@@ -137,12 +137,9 @@ std::string formatStoragePool(const StoragePoolDef &def, unsigned int flags);
 const char *storagePoolFormatName(PoolType type, int format);
 
 namespace storage {
-// libvirt reads most values as XPath strings: an empty value counts as absent.
-std::optional<std::string> nonEmpty(std::optional<std::string> v);
-// The text of an element and all its descendants.
-std::string deepText(const xmlNode *n);
-// string(./name): the first child called name, its text if not empty.
-std::optional<std::string> childString(const xmlNode *parent, const char *name);
+using xml::childString;
+using xml::deepText;
+using xml::nonEmpty;
 // string(./elem/@attr): the value of attr on the first child elem that has it, if not empty.
 std::optional<std::string> childAttr(const xmlNode *parent, const char *elem, const char *attr);
 // libvirt's path clean-up: repeated and trailing slashes go (a leading "//" stays), URIs stay.
