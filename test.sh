@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what virthub needs, builds it with Clang, AddressSanitizer, UndefinedBehaviorSanitizer
 # and libFuzzer's instrumentation, and runs every test, the bounded fuzz runs of each XML
-# parser among them. The last line printed is ctest's summary.
+# parser and the Python binding's suites (also through `pip install ./bindings/python`) among
+# them. The last line printed is ctest's summary.
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/install-deps.sh

@@ -4,6 +4,13 @@
 Fails (exit 1) if the two sides did not run on the libraries they claim to: the
 libvirt runs must have loaded a libvirt.so.0 outside the virthub build, the
 virthub runs the one in --vh-libdir.
+
+With --py-status, adds the Python binding table (python3-libvirt vs virthub's
+`virthub` package, both under one interpreter). Its own check: the libvirt side
+must have imported nothing from --vh-pypath or --vh-libdir, the virthub side its
+package from --vh-pypath (status "dry run": the same python3-libvirt as the
+libvirt side). A failed check blanks that table and makes the exit status 1,
+after the C table and latest.json are written.
 """
 import argparse
 import json
@@ -24,6 +31,93 @@ def summary(values):
             "runs": values}
 
 
+def under(path, d):
+    return os.path.realpath(path).startswith(os.path.realpath(d) + os.sep)
+
+
+def python_section(a, summary_of):
+    """-> (dict for latest.json, workloads to print, error or None)."""
+    status = a.py_status
+    sec = {"status": status, "pythonpath": a.vh_pypath, "modules": None, "workloads": []}
+    if status not in ("ok", "dry run") and not status.startswith("failed"):
+        return sec, [], None
+    rows = load_jsonl(a.py_inproc) if a.py_inproc and os.path.exists(a.py_inproc) else []
+    by = {}
+    for r in rows:
+        by.setdefault((r["impl"], r["result"]["mode"]), []).append(r["result"])
+    shell = {}
+    if a.py_shell and os.path.exists(a.py_shell):
+        with open(a.py_shell) as f:
+            shell = {r["command"]: r for r in json.load(f)["results"]}
+
+    # Which module (and libvirt*.so*) each side really imported.
+    mods = {}
+    for impl in IMPLS:
+        seen = {(r["module"], r["module_file"], tuple(r["libs"]))
+                for (i, _), lst in by.items() if i == impl for r in lst}
+        if len(seen) > 1:
+            return sec, [], f"{impl} Python runs imported different things: {sorted(seen)}"
+        if seen:
+            m, f, libs = seen.pop()
+            mods[impl] = {"module": m, "file": f, "libs": list(libs)}
+    sec["modules"] = mods
+    lv, vh = mods.get("libvirt"), mods.get("virthub")
+    if lv and (under(lv["file"], a.vh_pypath) or
+               any(under(l, a.vh_libdir) or under(l, a.vh_pypath) for l in lv["libs"])):
+        return sec, [], f"python3-libvirt side loaded virthub files: {lv}"
+    if vh and status == "dry run" and vh != lv:
+        return sec, [], f"dry run, yet the virthub column imported {vh}, not {lv}"
+    if vh and status != "dry run" and (vh["module"] != "virthub" or
+                                       not under(vh["file"], a.vh_pypath)):
+        return sec, [], f"virthub side imported {vh}, not virthub from {a.vh_pypath}"
+
+    workloads = []
+
+    def add(wid, name, unit, higher_better, values, note=None):
+        w = {"id": wid, "name": name, "unit": unit, "higher_is_better": higher_better}
+        for impl in IMPLS:
+            w[impl] = summary_of(values[impl]) if values.get(impl) else None
+        if w["libvirt"] and w["virthub"] and w["libvirt"]["median"] > 0 and w["virthub"]["median"] > 0:
+            l, v = w["libvirt"]["median"], w["virthub"]["median"]
+            w["ratio"] = (v / l) if higher_better else (l / v)
+        else:
+            w["ratio"] = None
+        w["target"] = None
+        w["target_met"] = None
+        w["note"] = note
+        workloads.append(w)
+
+    def vals(mode):
+        return {impl: [r["per_sec"] for r in by.get((impl, mode), [])] for impl in IMPLS}
+
+    def note(mode):
+        capped = [r for lst in (by.get((i, mode), []) for i in IMPLS) for r in lst
+                  if r["time_limited"]]
+        return "some runs hit the time limit (fewer calls)" if capped else None
+
+    def count(mode):
+        n = next((r["n_requested"] for i in IMPLS for r in by.get((i, mode), [])), None)
+        return f"{n:,}" if n else "?"
+
+    add("py_lookup_by_name", f"conn.lookupByName('test') ({count('py_lookup')} calls)", "calls/s", True,
+        vals("py_lookup"), note("py_lookup"))
+    add("py_define_sequence", f"defineXML+lookupByName+XMLDesc+undefine ({count('py_loop')})",
+        "seq/s", True, vals("py_loop"), note("py_loop"))
+    ms = {impl: [t * 1000 for t in shell[impl]["times"]] for impl in IMPLS if impl in shell}
+    add("py_process", "import+open+listAllDomains, whole process", "ms", False, ms)
+    if "floor" in shell:
+        floor = summary_of([t * 1000 for t in shell["floor"]["times"]])
+        above = {impl: [ms_w["median"] - floor["median"]]
+                 for impl in IMPLS for ms_w in [workloads[-1][impl]] if ms_w}
+        add("py_process_above_floor", "  same, ms above the interpreter floor", "ms", False, above)
+        workloads.append({"id": "py_floor", "name": "interpreter floor: `python3 -c pass`",
+                          "unit": "ms", "higher_is_better": False, "libvirt": floor,
+                          "virthub": floor, "ratio": None, "target": None,
+                          "target_met": None, "note": "one measurement, shown in both columns"})
+    sec["workloads"] = workloads
+    return sec, workloads, None
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--inproc", required=True)
@@ -31,6 +125,11 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--vh-libdir", required=True)
     ap.add_argument("--meta", action="append", default=[], help="key=value for the header")
+    ap.add_argument("--py-status", help="Python section: ok, dry run, not built, not importable, "
+                    "failed: ...; without it, no Python section")
+    ap.add_argument("--py-inproc")
+    ap.add_argument("--py-shell")
+    ap.add_argument("--vh-pypath", default="")
     a = ap.parse_args()
     meta = dict(m.split("=", 1) for m in a.meta)
 
@@ -117,28 +216,62 @@ def main():
     print(f"medians of {meta.get('reps', '?')} runs (shell: of all hyperfine runs); "
           "ratio = virthub speed / libvirt speed, >1 = virthub faster (RSS: >1 = virthub smaller)")
     print()
-    hdr = f"{'workload':<48} {'unit':<8} {'libvirt':>11} {'virthub':>12} {'ratio':>8}  target"
-    print(hdr)
-    print("-" * len(hdr))
-    for w in workloads:
-        lv = w["libvirt"]["median"] if w["libvirt"] else None
-        vh = w["virthub"]["median"] if w["virthub"] else None
-        ratio = f"{w['ratio']:.2f}x" if w["ratio"] is not None else "n/a"
-        if w["target"]:
-            met = {True: "ok", False: "MISSED", None: "n/a"}[w["target_met"]]
-            tgt = f"{w['target']}: {met}"
-        else:
-            tgt = "-"
-        print(f"{w['name']:<48} {w['unit']:<8} {fmt(lv, w['unit']):>11} {fmt(vh, w['unit']):>12}"
-              f" {ratio:>8}  {tgt}")
-    print()
+
+    def table(workloads, first="workload", last="target"):
+        hdr = f"{first:<48} {'unit':<8} {'libvirt':>11} {'virthub':>12} {'ratio':>8}  {last}"
+        print(hdr)
+        print("-" * len(hdr))
+        for w in workloads:
+            lv = w["libvirt"]["median"] if w["libvirt"] else None
+            vh = w["virthub"]["median"] if w["virthub"] else None
+            ratio = f"{w['ratio']:.2f}x" if w["ratio"] is not None else "n/a"
+            if w["id"] == "py_floor":
+                ratio = "-"
+            if w.get("note"):
+                tgt = w["note"]
+            elif w["target"]:
+                met = {True: "ok", False: "MISSED", None: "n/a"}[w["target_met"]]
+                tgt = f"{w['target']}: {met}"
+            else:
+                tgt = "-"
+            print(f"{w['name']:<48} {w['unit']:<8} {fmt(lv, w['unit']):>11} {fmt(vh, w['unit']):>12}"
+                  f" {ratio:>8}  {tgt}")
+        print()
+
+    table(workloads)
 
     out = {"meta": meta, "libraries": libs, "workloads": workloads}
+    py_error = None
+    if a.py_status:
+        py, py_workloads, py_error = python_section(a, summary)
+        if py_error:
+            py["status"] = f"library check failed: {py_error}"
+        out["python"] = py
+        print(f"Python binding: python3-libvirt {meta.get('python_libvirt_version', '?')} vs virthub"
+              f" ({a.vh_pypath}), both on {meta.get('python', '?')}")
+        print(f"status:         {py['status']}")
+        if py["status"] == "dry run":
+            print("DRY RUN (BENCH_PY_DRYRUN=1): the virthub column is python3-libvirt again")
+        for impl, m in (py["modules"] or {}).items():
+            print(f"{impl + ':':<16}import {m['module']}: {m['file']}")
+            print(f"{'':<16}mapped: {', '.join(m['libs']) or '(no libvirt*.so*)'}")
+        if py_workloads and not py_error:
+            n_proc = max((len(w["libvirt"]["runs"]) for w in py_workloads
+                          if w["id"] == "py_floor"), default="?")
+            print(f"medians of {meta.get('reps', '?')} runs (whole process: of {n_proc} runs, "
+                  f"{meta.get('shell_timer', '?')}); ratio = virthub speed / libvirt speed "
+                  "(ms: libvirt ms / virthub ms), >1 = virthub faster")
+            print()
+            table(py_workloads, "Python workload", "note")
+        else:
+            print()
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     with open(a.out, "w") as f:
         json.dump(out, f, indent=1)
         f.write("\n")
     print(f"results: {a.out}")
+    if py_error:
+        sys.exit(f"report: Python library check failed: {py_error}")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,10 @@
 # Env: BENCH_REPS (default 5) repetitions of each in-process measurement;
 #      BENCH_SHELL_RUNS (default 30) runs of each shell command;
 #      VIRTHUB_BUILD_DIR (default <repo>/build); VIRTHUB_SHELL (default
-#      $VIRTHUB_BUILD_DIR/tools/virthub) only to try a stand-in shell.
+#      $VIRTHUB_BUILD_DIR/tools/virthub) only to try a stand-in shell;
+#      VIRTHUB_PYTHONPATH (default $VIRTHUB_BUILD_DIR/bindings/python) where the
+#      `virthub` Python package is; BENCH_PY_LOOKUP_N (200000), BENCH_PY_LOOP_N (5000);
+#      BENCH_PY_DRYRUN=1 runs python3-libvirt in the virthub Python column (harness check).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -18,6 +21,11 @@ VH_LIBDIR=$BUILD/capi
 VH_SHELL=${VIRTHUB_SHELL:-$BUILD/tools/virthub}
 URI=test:///default
 RUN_TIMEOUT=120   # seconds, per benchmark process
+PY=/usr/bin/python3   # Debian's, the one python3-libvirt is for: runs BOTH Python modules
+VH_PYPATH=${VIRTHUB_PYTHONPATH:-$BUILD/bindings/python}
+PY_LOOKUP_N=${BENCH_PY_LOOKUP_N:-200000}
+PY_LOOP_N=${BENCH_PY_LOOP_N:-5000}
+PY_DRYRUN=${BENCH_PY_DRYRUN:-0}
 
 log() { printf '[bench] %s\n' "$*" >&2; }
 fail() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -52,6 +60,7 @@ if ! command -v hyperfine >/dev/null; then
 fi
 command -v cc >/dev/null || fail "no C compiler (cc)"
 command -v python3 >/dev/null || fail "no python3"
+[ -x "$PY" ] || fail "no $PY (python3-libvirt's interpreter)"
 
 # ---- 2. build virthub (library + shell)
 if [ ! -f "$BUILD/build.ninja" ]; then
@@ -64,6 +73,10 @@ if [ -f "$ROOT/tools/CMakeLists.txt" ] && ! have_target virthub; then
     log "tools/ appeared since configure: re-running cmake"
     cmake "$BUILD" >"$WORK/cmake.log" 2>&1 || fail "cmake failed (see $WORK/cmake.log)"
 fi
+if [ -f "$ROOT/bindings/python/CMakeLists.txt" ] && ! have_target bindings/python/all; then
+    log "bindings/python/ appeared since configure: re-running cmake"
+    cmake "$BUILD" >"$WORK/cmake.log" 2>&1 || fail "cmake failed (see $WORK/cmake.log)"
+fi
 targets=(virt)
 have_target virthub && targets+=(virthub)
 log "building ${targets[*]}"
@@ -72,6 +85,12 @@ ninja -C "$BUILD" "${targets[@]}" >"$WORK/ninja.log" 2>&1 || fail "ninja failed 
 build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$BUILD/CMakeCache.txt")
 sanitize=$(sed -n 's/^VIRTHUB_SANITIZE:BOOL=//p' "$BUILD/CMakeCache.txt")
 [ "$sanitize" = ON ] && log "WARNING: $BUILD is built with sanitizers; numbers are not representative"
+# The Python binding is built on its own: a broken one must not stop the C rows.
+if [ -z "${VIRTHUB_PYTHONPATH:-}" ] && [ "$PY_DRYRUN" != 1 ] && have_target bindings/python/all; then
+    log "building bindings/python/all"
+    ninja -C "$BUILD" bindings/python/all >"$WORK/ninja.python.log" 2>&1 ||
+        log "WARNING: the Python binding did not build (see $WORK/ninja.python.log)"
+fi
 
 # ---- 3. the in-process program: compiled ONCE against Debian's headers
 [ -f /usr/include/libvirt/libvirt.h ] || fail "/usr/include/libvirt/libvirt.h missing"
@@ -130,11 +149,82 @@ else
     shell_tool="python perf_counter loop"
 fi
 
-# ---- 5. report
+# ---- 5. the Python binding: python3-libvirt vs virthub, both under $PY
+# Both sides run with the same environment (PYTHONPATH=$VH_PYPATH, no LD_LIBRARY_PATH);
+# any failure here is reported, and leaves the C rows above alone.
+py_env=(env -u LD_LIBRARY_PATH "PYTHONPATH=$VH_PYPATH")
+py_status=ok
+VH_PYMOD=virthub
+if [ "$PY_DRYRUN" = 1 ]; then
+    VH_PYMOD=libvirt
+    py_status="dry run"
+    log "WARNING: BENCH_PY_DRYRUN=1: the virthub Python column runs python3-libvirt"
+elif [ ! -f "$VH_PYPATH/virthub/__init__.py" ]; then
+    py_status="not built"
+    log "WARNING: Python binding not built ($VH_PYPATH/virthub/__init__.py missing): skipping the Python section"
+elif ! py_err=$("${py_env[@]}" timeout 30 "$PY" -c 'import os, sys, virthub
+d = os.path.realpath(sys.argv[1]) + os.sep
+f = os.path.realpath(virthub.__file__)
+sys.exit(0 if f.startswith(d) else "virthub imported from %s, not from %s" % (f, d))' "$VH_PYPATH" 2>&1); then
+    py_status="not importable"
+    log "WARNING: 'import virthub' with PYTHONPATH=$VH_PYPATH failed: skipping the Python section"
+    printf '%s\n' "$py_err" | tail -n 3 | sed 's/^/[bench]   /' >&2
+fi
+py_fail() {  # what: marks the section failed, keeps going to the report
+    log "ERROR: Python section: $1"
+    py_status="failed: $1"
+}
+py_impl() {  # impl workload n -> appends one JSON line to $WORK/py.jsonl
+    local impl=$1 wl=$2 n=$3 mod=libvirt out
+    [ "$impl" = virthub ] && mod=$VH_PYMOD
+    if ! out=$("${py_env[@]}" timeout "$RUN_TIMEOUT" "$PY" "$BENCH/python/workload.py" "$mod" "$wl" \
+        --n "$n" --time-limit $((RUN_TIMEOUT / 2)) 2>"$WORK/py.$impl.$wl.err"); then
+        tail -n 3 "$WORK/py.$impl.$wl.err" | sed 's/^/[bench]   /' >&2
+        py_fail "workload.py $mod $wl ($impl) failed (see $WORK/py.$impl.$wl.err)"
+        return 1
+    fi
+    printf '{"impl": "%s", "result": %s}\n' "$impl" "$out" >>"$WORK/py.jsonl"
+}
+py_cmd() { printf '%s -c "import %s; c = %s.open('"'%s'"'); c.listAllDomains()"' "$PY" "$1" "$1" "$URI"; }
+if [ "$py_status" = ok ] || [ "$py_status" = "dry run" ]; then
+    for wl in "lookup $PY_LOOKUP_N" "loop $PY_LOOP_N"; do
+        read -ra argv <<<"$wl"
+        log "python in-process: ${argv[0]} (${argv[1]}) x $REPS (interleaved libvirt/virthub)"
+        for ((rep = 1; rep <= REPS; rep++)); do
+            py_impl libvirt "${argv[@]}" && py_impl virthub "${argv[@]}" || break 2
+        done
+    done
+    py_cmds=(-n floor "$PY -c pass")
+    for impl in libvirt virthub; do
+        mod=libvirt
+        [ "$impl" = virthub ] && mod=$VH_PYMOD
+        if "${py_env[@]}" timeout 30 "$PY" -c "import $mod; c = $mod.open('$URI'); c.listAllDomains()" \
+            >"$WORK/py.$impl.import.log" 2>&1; then
+            py_cmds+=(-n "$impl" "$(py_cmd "$mod")")
+        else
+            sed 's/^/[bench]   /' "$WORK/py.$impl.import.log" | tail -n 3 >&2
+            py_fail "import+open+listAllDomains with $mod ($impl) failed"
+        fi
+    done
+    if command -v hyperfine >/dev/null; then
+        log "python process: hyperfine --warmup 3 --runs $SHELL_RUNS"
+        "${py_env[@]}" timeout 300 hyperfine -N --style none --warmup 3 --runs "$SHELL_RUNS" \
+            --export-json "$WORK/py_shell.json" "${py_cmds[@]}" >"$WORK/hyperfine.py.log" 2>&1 ||
+            py_fail "hyperfine failed (see $WORK/hyperfine.py.log)"
+    else
+        log "python process: Python timing loop, $SHELL_RUNS runs"
+        "${py_env[@]}" timeout 300 python3 "$BENCH/time_cmd.py" --runs "$SHELL_RUNS" --warmup 3 \
+            --out "$WORK/py_shell.json" "${py_cmds[@]}" || py_fail "timing loop failed"
+    fi
+fi
+
+# ---- 6. report
 commit=$(git -C "$ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 [ -n "$(git -C "$ROOT" status --porcelain 2>/dev/null)" ] && commit="$commit+dirty"
 python3 "$BENCH/report.py" --vh-libdir "$VH_LIBDIR" \
     --inproc "$WORK/inproc.jsonl" --shell "$WORK/shell.json" --out "$RESULTS/latest.json" \
+    --py-status "$py_status" --vh-pypath "$VH_PYPATH" \
+    --py-inproc "$WORK/py.jsonl" --py-shell "$WORK/py_shell.json" \
     --meta "nproc=$(nproc)" \
     --meta "cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)" \
     --meta "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
@@ -144,4 +234,7 @@ python3 "$BENCH/report.py" --vh-libdir "$VH_LIBDIR" \
     --meta "virsh=$VIRSH" \
     --meta "virthub_shell=$VH_SHELL ($shell_status)" \
     --meta "shell_timer=$shell_tool" \
-    --meta "reps=$REPS"
+    --meta "reps=$REPS" \
+    --meta "python=$PY $("$PY" -c 'import sys; print(sys.version.split()[0])')" \
+    --meta "python_libvirt_version=$(dpkg-query -W -f='${Version}' python3-libvirt)"
+case $py_status in failed*) fail "the Python section failed ($py_status)" ;; esac

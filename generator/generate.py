@@ -13,7 +13,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from vhgen import model, emit_header, emit_capi, emit_docs, abi_lock, conformance, drivers  # noqa: E402
+from vhgen import model, emit_header, emit_capi, emit_docs, emit_python, abi_lock, conformance, drivers  # noqa: E402
 
 
 def writer(out_dir, written):
@@ -57,8 +57,9 @@ def support_docs(api, root, check):
     readme_path = os.path.join(root, 'README.md')
     full_path = os.path.join(root, 'docs', 'SUPPORT.md')
     readme = open(readme_path).read()
-    want = {readme_path: emit_docs.splice(readme, emit_docs.summary(api, drivers_dir)),
-            full_path: emit_docs.full(api, drivers_dir) + '\n'}
+    python = {p.fn.name: p for p in emit_python.plans(api, emit_python.load_rules(os.path.join(root, 'api')))}
+    want = {readme_path: emit_docs.splice(readme, emit_docs.summary(api, drivers_dir, python)),
+            full_path: emit_docs.full(api, drivers_dir, python) + '\n'}
     stale = [p for p, text in want.items() if not os.path.exists(p) or open(p).read() != text]
     if check:
         if stale:
@@ -102,6 +103,10 @@ def main():
         write = writer(args.out, written)
         emit_header.emit(api, write)
         emit_capi.emit(api, write)
+        try:
+            emit_python.emit(api, args.api, write)
+        except emit_python.BindingError as e:
+            sys.exit('python binding: %s' % e)
         if args.conformance:
             emit_conformance(api, args, write)
     if args.stamp:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing virthub needs on Debian 12: compilers and libraries
 # from Debian (Clang and its runtimes for the sanitized, fuzzed test build), PyYAML for the
-# generator from PyPI. Safe to run again: it installs only
+# generator, pybind11 and pytest for the Python binding from PyPI. Safe to run again: it installs only
 # what is missing.
 set -euo pipefail
 
@@ -20,6 +20,9 @@ if ((${#missing[@]})); then
 fi
 
 python=$(command -v python3)
-if ! "$python" -c 'import yaml' 2>/dev/null; then
-    "$python" -m pip install -q pyyaml
-fi
+# PyYAML for the generator; pybind11 for the Python binding; pytest for its tests
+for module in yaml:pyyaml pybind11:pybind11 pytest:pytest; do
+    if ! "$python" -c "import ${module%%:*}" 2>/dev/null; then
+        "$python" -m pip install -q "${module#*:}"
+    fi
+done

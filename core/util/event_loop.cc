@@ -237,7 +237,7 @@ int runOnce()
         for (const Timer &t : l.timers) {
             if (t.deleted || t.interval < 0)
                 continue;
-            auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.due - now).count();
+            auto ms = std::chrono::ceil<std::chrono::milliseconds>(t.due - now).count();   // never wake early and spin
             int wait = ms < 0 ? 0 : static_cast<int>(ms);
             if (timeout < 0 || wait < timeout)
                 timeout = wait;
@@ -286,8 +286,8 @@ int runOnce()
         if (!fds[i].revents)
             continue;
         Handle *h = l.handle(watches[i]);
-        if (!h)
-            continue;
+        if (!h || !h->events)
+            continue;       // removed or disabled since the poll began
         auto cb = h->cb;
         void *opaque = h->opaque;
         int fd = h->fd;

@@ -122,6 +122,7 @@ class Header:
     callbacks: dict
     variables: list
     functions: list
+    event_callbacks: dict = dataclasses.field(default_factory=dict)   # event ID -> callback type
 
     @property
     def guard(self):
@@ -161,6 +162,14 @@ class Api:
             seen += 1
         return value
 
+    @property
+    def callbacks(self):
+        return {name: cb for h in self.headers for name, cb in h.callbacks.items()}
+
+    @property
+    def structs(self):
+        return {name: st for h in self.headers for name, st in h.structs.items()}
+
     def library_functions(self, library):
         return [f for f in self.functions if f.library == library]
 
@@ -198,14 +207,15 @@ def _load_header(path):
         handles=data.get('handles') or [], typedefs=data.get('typedefs') or [],
         enums=data.get('enums') or {}, macros=data.get('macros') or [],
         structs=data.get('structs') or {}, callbacks=data.get('callbacks') or {},
-        variables=data.get('variables') or [], functions=functions), data
+        variables=data.get('variables') or [], functions=functions,
+        event_callbacks=data.get('event_callbacks') or {}), data
 
 
 def load(api_dir) -> Api:
     headers = []
     extras = {}
     for path in sorted(glob.glob(os.path.join(api_dir, '*.yaml'))):
-        if os.path.basename(path) == 'types.yaml':
+        if os.path.basename(path) in ('types.yaml', 'bindings.yaml'):
             continue
         h, data = _load_header(path)
         headers.append(h)
