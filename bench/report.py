@@ -11,6 +11,13 @@ must have imported nothing from --vh-pypath or --vh-libdir, the virthub side its
 package from --vh-pypath (status "dry run": the same python3-libvirt as the
 libvirt side). A failed check blanks that table and makes the exit status 1,
 after the C table and latest.json are written.
+
+With --go-status, adds the Go binding table (libvirt-go-module, libvirt.org/go/libvirt on
+Debian's libvirt, vs virthub's virthub.org/go/libvirt on --vh-libdir): medians of ns/op,
+printed as ops/s. Its own check: the libvirt side must be libvirt.org/go/libvirt with no
+libvirt*.so* from --vh-libdir, the virthub side virthub.org/go/libvirt with every libvirt*.so*
+from --vh-libdir (status "dry run": exactly what the libvirt side ran). A failed check blanks
+that table and makes the exit status 1, like the Python one.
 """
 import argparse
 import json
@@ -118,6 +125,75 @@ def python_section(a, summary_of):
     return sec, workloads, None
 
 
+GO_BINDINGS = {"libvirt": "libvirt.org/go/libvirt", "virthub": "virthub.org/go/libvirt"}
+
+
+def go_section(a):
+    """-> (dict for latest.json, workloads to print, error or None)."""
+    status = a.go_status
+    dry = a.go_dry_run == "1" or status == "dry run"  # also when a dry run then failed
+    sec = {"status": status, "dry_run": dry, "runs_on": None, "workloads": []}
+    rows = load_jsonl(a.go_inproc) if a.go_inproc and os.path.exists(a.go_inproc) else []
+    by = {}
+    for r in rows:
+        by.setdefault((r["impl"], r["result"]["mode"]), []).append(r["result"])
+
+    # Which binding and libvirt*.so* each side really ran on.
+    runs_on = {}
+    for impl in IMPLS:
+        seen = {(r["info"]["binding"], tuple(r["info"]["libs"]))
+                for (i, _), lst in by.items() if i == impl for r in lst}
+        if len(seen) > 1:
+            return sec, [], f"{impl} Go runs ran on different things: {sorted(seen)}"
+        if seen:
+            b, libs = seen.pop()
+            runs_on[impl] = {"binding": b, "libs": list(libs)}
+    sec["runs_on"] = runs_on
+    lv, vh = runs_on.get("libvirt"), runs_on.get("virthub")
+    if lv and (lv["binding"] != GO_BINDINGS["libvirt"] or not lv["libs"] or
+               any(under(l, a.vh_libdir) for l in lv["libs"])):
+        return sec, [], f"libvirt-go side ran on {lv}"
+    if vh and dry and vh != lv:
+        return sec, [], f"dry run, yet the virthub column ran on {vh}, not {lv}"
+    if vh and not dry and (
+            vh["binding"] != GO_BINDINGS["virthub"] or not vh["libs"] or
+            not all(under(l, a.vh_libdir) for l in vh["libs"])):
+        return sec, [], f"virthub side ran on {vh}, not {GO_BINDINGS['virthub']} on {a.vh_libdir}"
+
+    workloads = []
+
+    def add(wid, name, mode, unit):
+        w = {"id": wid, "name": name, "unit": unit, "higher_is_better": True}
+        ns = {}
+        for impl in IMPLS:
+            values = [r["ns_per_op"] for r in by.get((impl, mode), [])]
+            ns[impl] = summary(values) if values else None
+            # ops/s from the median ns/op (and min/max the other way round)
+            w[impl] = ({"median": 1e9 / ns[impl]["median"], "min": 1e9 / ns[impl]["max"],
+                        "max": 1e9 / ns[impl]["min"]} if ns[impl] else None)
+        w["ns_per_op"] = ns
+        l, v = ns["libvirt"], ns["virthub"]
+        w["ratio"] = (l["median"] / v["median"]) if (l and v and v["median"] > 0) else None
+        w["target"] = None
+        w["target_met"] = None
+        w["note"] = "ns/op: " + " vs ".join(
+            f"{x['median']:,.0f}" if x else "n/a" for x in (l, v))
+        workloads.append(w)
+
+    def count(mode):
+        n = next((r["n_requested"] for i in IMPLS for r in by.get((i, mode), [])), None)
+        return f"{n:,}" if n else "?"
+
+    add("go_lookup_by_name", f"LookupDomainByName(\"test\")+Free ({count('go_LookupByName')})",
+        "go_LookupByName", "calls/s")
+    add("go_define_sequence", f"Define+Lookup+GetXMLDesc+Undefine ({count('go_DefineLoop')})",
+        "go_DefineLoop", "seq/s")
+    if not any(w["libvirt"] or w["virthub"] for w in workloads):
+        workloads = []
+    sec["workloads"] = workloads
+    return sec, workloads, None
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--inproc", required=True)
@@ -130,6 +206,10 @@ def main():
     ap.add_argument("--py-inproc")
     ap.add_argument("--py-shell")
     ap.add_argument("--vh-pypath", default="")
+    ap.add_argument("--go-status", help="Go section: ok, dry run, not built, no go toolchain, "
+                    "failed: ...; without it, no Go section")
+    ap.add_argument("--go-inproc")
+    ap.add_argument("--go-dry-run", default="0", help="1: the virthub Go column ran libvirt-go too")
     a = ap.parse_args()
     meta = dict(m.split("=", 1) for m in a.meta)
 
@@ -265,13 +345,38 @@ def main():
             table(py_workloads, "Python workload", "note")
         else:
             print()
+    go_error = None
+    if a.go_status:
+        go, go_workloads, go_error = go_section(a)
+        if go_error:
+            go["status"] = f"library check failed: {go_error}"
+        out["go"] = go
+        print(f"Go binding: libvirt.org/go/libvirt {meta.get('go_libvirt_version', '?')} vs virthub.org/go/libvirt"
+              f" (bindings/go), both on {meta.get('go', '?')}")
+        status = go["status"]
+        if status == "not built":
+            status += " (virthub column: bindings/go is missing or does not build)"
+        print(f"status:         {status}")
+        if go["dry_run"]:
+            print("DRY RUN (BENCH_GO_DRYRUN=1): the virthub column is libvirt-go-module again")
+        for impl, r in (go["runs_on"] or {}).items():
+            print(f"{impl + ':':<16}{r['binding']} on {', '.join(r['libs']) or '(no libvirt*.so*)'}")
+        if go_workloads and not go_error:
+            print(f"medians of ns/op over {meta.get('reps', '?')} runs of `go test -bench` "
+                  "(-benchtime=Nx), shown as ops/s; ratio = virthub speed / libvirt speed, >1 = virthub faster")
+            print()
+            table(go_workloads, "Go workload", "note")
+        else:
+            print()
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     with open(a.out, "w") as f:
         json.dump(out, f, indent=1)
         f.write("\n")
     print(f"results: {a.out}")
-    if py_error:
-        sys.exit(f"report: Python library check failed: {py_error}")
+    if py_error or go_error:
+        sys.exit("report: " + "; ".join(
+            f"{what} library check failed: {err}"
+            for what, err in (("Python", py_error), ("Go", go_error)) if err))
 
 
 if __name__ == "__main__":

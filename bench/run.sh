@@ -7,7 +7,9 @@
 #      $VIRTHUB_BUILD_DIR/tools/virthub) only to try a stand-in shell;
 #      VIRTHUB_PYTHONPATH (default $VIRTHUB_BUILD_DIR/bindings/python) where the
 #      `virthub` Python package is; BENCH_PY_LOOKUP_N (200000), BENCH_PY_LOOP_N (5000);
-#      BENCH_PY_DRYRUN=1 runs python3-libvirt in the virthub Python column (harness check).
+#      BENCH_PY_DRYRUN=1 runs python3-libvirt in the virthub Python column (harness check);
+#      BENCH_GO_LOOKUP_N (200000), BENCH_GO_LOOP_N (5000) iterations of the Go benchmarks;
+#      BENCH_GO_DRYRUN=1 runs libvirt-go-module in the virthub Go column (harness check).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -26,6 +28,11 @@ VH_PYPATH=${VIRTHUB_PYTHONPATH:-$BUILD/bindings/python}
 PY_LOOKUP_N=${BENCH_PY_LOOKUP_N:-200000}
 PY_LOOP_N=${BENCH_PY_LOOP_N:-5000}
 PY_DRYRUN=${BENCH_PY_DRYRUN:-0}
+GO_DIR=$BENCH/go   # libvirtgo/ (libvirt.org/go/libvirt) and virthub/ (virthub.org/go/libvirt)
+GO_LOOKUP_N=${BENCH_GO_LOOKUP_N:-200000}
+GO_LOOP_N=${BENCH_GO_LOOP_N:-5000}
+GO_DRYRUN=${BENCH_GO_DRYRUN:-0}
+GO_BUILD_TIMEOUT=600   # seconds, per `go test -c`
 
 log() { printf '[bench] %s\n' "$*" >&2; }
 fail() { printf '[bench] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -57,6 +64,10 @@ fi
 if ! command -v hyperfine >/dev/null; then
     log "installing hyperfine"
     apt_install hyperfine || log "hyperfine unavailable, falling back to a Python timing loop"
+fi
+if ! command -v pkg-config >/dev/null; then  # libvirt-go-module finds Debian's libvirt with it
+    log "installing pkg-config"
+    apt_install pkg-config || log "pkg-config unavailable: the libvirt-go side will not build"
 fi
 command -v cc >/dev/null || fail "no C compiler (cc)"
 command -v python3 >/dev/null || fail "no python3"
@@ -218,13 +229,106 @@ if [ "$py_status" = ok ] || [ "$py_status" = "dry run" ]; then
     fi
 fi
 
-# ---- 6. report
+# ---- 6. the Go binding: libvirt-go-module vs virthub's bindings/go, the same benchmark file
+# libvirtgo/ builds libvirt.org/go/libvirt against Debian's libvirt (pkg-config, /usr/include);
+# virthub/ builds virthub.org/go/libvirt (replace => bindings/go) against $BUILD's headers and
+# $VH_LIBDIR (rpath). Each side is compiled once (`go test -c`, default -O2 -g for the cgo C
+# code on both) and the test binary runs `-test.run '^$' -test.bench ^BenchmarkX$
+# -test.benchtime=Nx`, REPS times, interleaved, with no LD_LIBRARY_PATH. A virthub binding that
+# is missing or does not build only makes the virthub column "not built"; any other failure
+# is reported and makes run.sh exit 1 after the report, the rows above untouched.
+go_status=ok
+go_version=none
+go_env=(env -u LD_LIBRARY_PATH -u CGO_CFLAGS -u CGO_LDFLAGS -u CGO_CPPFLAGS CGO_ENABLED=1
+    "GOFLAGS=${GOFLAGS:+$GOFLAGS }-buildvcs=false")
+GO_LV_BIN=$WORK/go.libvirt.test
+GO_VH_BIN=
+go_fail() {  # what: marks the section failed, keeps going to the report
+    log "ERROR: Go section: $1"
+    go_status="failed: $1"
+}
+rm -f "$WORK"/go.*.test
+if ! command -v go >/dev/null; then
+    go_status="no go toolchain"
+    log "WARNING: no go in PATH: skipping the Go section"
+else
+    go_version=$(go env GOVERSION 2>/dev/null || echo unknown)
+    log "go: building the libvirt-go benchmark ($go_version, libvirt.org/go/libvirt on Debian's libvirt)"
+    if ! (cd "$GO_DIR/libvirtgo" && "${go_env[@]}" timeout "$GO_BUILD_TIMEOUT" \
+        go test -c -o "$GO_LV_BIN" .) >"$WORK/go.libvirt.build.log" 2>&1; then
+        tail -n 5 "$WORK/go.libvirt.build.log" | sed 's/^/[bench]   /' >&2
+        go_fail "the libvirt-go benchmark did not build (see $WORK/go.libvirt.build.log)"
+    fi
+    # The virthub copy of the benchmark: the same file, only the import path changed.
+    sed 's#^\(\s*libvirt \)"libvirt.org/go/libvirt"$#\1"virthub.org/go/libvirt"#' \
+        "$GO_DIR/libvirtgo/bench_test.go" >"$WORK/go.virthub.bench_test.go"
+    changed=$(diff "$GO_DIR/libvirtgo/bench_test.go" "$WORK/go.virthub.bench_test.go" | grep -c '^>' || true)
+    if [ "$changed" != 1 ]; then
+        go_fail "writing the virthub Go benchmark changed $changed lines of libvirtgo/bench_test.go, not 1"
+    elif ! cmp -s "$WORK/go.virthub.bench_test.go" "$GO_DIR/virthub/bench_test.go"; then
+        cp "$WORK/go.virthub.bench_test.go" "$GO_DIR/virthub/bench_test.go"
+    fi
+    if [[ $go_status == failed* ]]; then
+        :
+    elif [ "$GO_DRYRUN" = 1 ]; then
+        go_status="dry run"
+        GO_VH_BIN=$GO_LV_BIN
+        log "WARNING: BENCH_GO_DRYRUN=1: the virthub Go column runs libvirt-go-module"
+    elif [ ! -f "$ROOT/bindings/go/go.mod" ]; then
+        go_status="not built"
+        log "WARNING: Go binding not built ($ROOT/bindings/go/go.mod missing): libvirt-go column only"
+    else
+        log "go: building the virthub benchmark (bindings/go on $VH_LIBDIR)"
+        if (cd "$GO_DIR/virthub" && "${go_env[@]}" "CGO_CFLAGS=-O2 -g -I$BUILD/gen/include" \
+            "CGO_LDFLAGS=-L$VH_LIBDIR -Wl,-rpath,$VH_LIBDIR" timeout "$GO_BUILD_TIMEOUT" \
+            go test -c -o "$WORK/go.virthub.test" .) >"$WORK/go.virthub.build.log" 2>&1; then
+            GO_VH_BIN=$WORK/go.virthub.test
+        else
+            go_status="not built"
+            log "WARNING: the Go binding does not build (see $WORK/go.virthub.build.log): libvirt-go column only"
+            tail -n 5 "$WORK/go.virthub.build.log" | sed 's/^/[bench]   /' >&2
+        fi
+    fi
+fi
+go_impl() {  # impl binary benchmark n -> appends one JSON line to $WORK/go.jsonl
+    local impl=$1 bin=$2 name=$3 n=$4 out=$WORK/go.$1.$3.out ns info
+    if ! (cd "$WORK" && "${go_env[@]}" timeout "$RUN_TIMEOUT" "$bin" -test.run '^$' \
+        -test.bench "^Benchmark$name\$" -test.benchtime="${n}x" -test.count=1 \
+        -test.timeout=$((RUN_TIMEOUT - 10))s) >"$out" 2>&1; then
+        grep -v '^benchinfo ' "$out" | tail -n 5 | sed 's/^/[bench]   /' >&2
+        go_fail "Benchmark$name ($impl) failed (see $out)"
+        return 1
+    fi
+    ns=$(awk -v b="Benchmark$name" '$1 ~ "^" b "(-[0-9]+)?$" && $4 == "ns/op" {print $2 " " $3}' "$out")
+    info=$(sed -n 's/^benchinfo //p' "$out")
+    if ! [[ $ns =~ ^[0-9]+\ [0-9.]+$ ]] || [ -z "$info" ]; then
+        go_fail "Benchmark$name ($impl): no result in its output (see $out)"
+        return 1
+    fi
+    printf '{"impl": "%s", "result": {"mode": "go_%s", "n": %s, "n_requested": %s, "ns_per_op": %s, "info": %s}}\n' \
+        "$impl" "$name" "${ns% *}" "$n" "${ns#* }" "$info" >>"$WORK/go.jsonl"
+}
+case $go_status in ok | "dry run" | "not built")
+    if [ -x "$GO_LV_BIN" ]; then
+        for wl in "LookupByName $GO_LOOKUP_N" "DefineLoop $GO_LOOP_N"; do
+            read -ra argv <<<"$wl"
+            log "go in-process: Benchmark${argv[0]} (${argv[1]}x) x $REPS (interleaved libvirt/virthub)"
+            for ((rep = 1; rep <= REPS; rep++)); do
+                go_impl libvirt "$GO_LV_BIN" "${argv[@]}" || break 2
+                if [ -n "$GO_VH_BIN" ]; then go_impl virthub "$GO_VH_BIN" "${argv[@]}" || break 2; fi
+            done
+        done
+    fi ;;
+esac
+
+# ---- 7. report
 commit=$(git -C "$ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 [ -n "$(git -C "$ROOT" status --porcelain 2>/dev/null)" ] && commit="$commit+dirty"
 python3 "$BENCH/report.py" --vh-libdir "$VH_LIBDIR" \
     --inproc "$WORK/inproc.jsonl" --shell "$WORK/shell.json" --out "$RESULTS/latest.json" \
     --py-status "$py_status" --vh-pypath "$VH_PYPATH" \
     --py-inproc "$WORK/py.jsonl" --py-shell "$WORK/py_shell.json" \
+    --go-status "$go_status" --go-inproc "$WORK/go.jsonl" --go-dry-run "$GO_DRYRUN" \
     --meta "nproc=$(nproc)" \
     --meta "cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)" \
     --meta "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
@@ -236,5 +340,8 @@ python3 "$BENCH/report.py" --vh-libdir "$VH_LIBDIR" \
     --meta "shell_timer=$shell_tool" \
     --meta "reps=$REPS" \
     --meta "python=$PY $("$PY" -c 'import sys; print(sys.version.split()[0])')" \
-    --meta "python_libvirt_version=$(dpkg-query -W -f='${Version}' python3-libvirt)"
+    --meta "python_libvirt_version=$(dpkg-query -W -f='${Version}' python3-libvirt)" \
+    --meta "go=$go_version" \
+    --meta "go_libvirt_version=$(sed -n 's#^require libvirt.org/go/libvirt ##p' "$GO_DIR/libvirtgo/go.mod")"
 case $py_status in failed*) fail "the Python section failed ($py_status)" ;; esac
+case $go_status in failed*) fail "the Go section failed ($go_status)" ;; esac

@@ -13,7 +13,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from vhgen import model, emit_header, emit_capi, emit_docs, emit_python, abi_lock, conformance, drivers  # noqa: E402
+from vhgen import model, emit_header, emit_capi, emit_docs, emit_python, emit_go, abi_lock, conformance, drivers  # noqa: E402
 
 
 def writer(out_dir, written):
@@ -57,9 +57,11 @@ def support_docs(api, root, check):
     readme_path = os.path.join(root, 'README.md')
     full_path = os.path.join(root, 'docs', 'SUPPORT.md')
     readme = open(readme_path).read()
-    python = {p.fn.name: p for p in emit_python.plans(api, emit_python.load_rules(os.path.join(root, 'api')))}
-    want = {readme_path: emit_docs.splice(readme, emit_docs.summary(api, drivers_dir, python)),
-            full_path: emit_docs.full(api, drivers_dir, python) + '\n'}
+    api_dir = os.path.join(root, 'api')
+    python = {p.fn.name: p for p in emit_python.plans(api, emit_python.load_rules(api_dir))}
+    go = {p.fn.name: p for p in emit_go.plans(api, emit_go.load_rules(api_dir))}
+    want = {readme_path: emit_docs.splice(readme, emit_docs.summary(api, drivers_dir, python, go)),
+            full_path: emit_docs.full(api, drivers_dir, python, go) + '\n'}
     stale = [p for p, text in want.items() if not os.path.exists(p) or open(p).read() != text]
     if check:
         if stale:
@@ -72,6 +74,25 @@ def support_docs(api, root, check):
             f.write(want[p])
 
 
+def go_module(api, api_dir, module_dir, check):
+    try:
+        files, _ = emit_go.module_files(api, api_dir)
+    except emit_go.BindingError as e:
+        sys.exit('go binding: %s' % e)
+    stale = [n for n, text in files.items()
+             if not os.path.exists(os.path.join(module_dir, n)) or open(os.path.join(module_dir, n)).read() != text]
+    if check:
+        if stale:
+            sys.exit('stale generated files in %s: %s; run generator/generate.py --api api --go bindings/go'
+                     % (module_dir, ', '.join(stale)))
+        print('the Go module\'s generated files are up to date')
+        return
+    for name in stale:
+        with open(os.path.join(module_dir, name), 'w') as f:
+            f.write(files[name])
+    print('%s: %d generated files rewritten' % (module_dir, len(stale)))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--api', required=True)
@@ -82,6 +103,8 @@ def main():
     ap.add_argument('--drivers', help='core/drivers, to check that the scenarios cover what drivers implement')
     ap.add_argument('--docs', help='the source tree: rewrite the support matrix in README.md and docs/SUPPORT.md')
     ap.add_argument('--check-docs', help='the source tree: fail when its support matrix is stale')
+    ap.add_argument('--go', help='bindings/go: rewrite the Go module\'s generated files (it is committed)')
+    ap.add_argument('--check-go', help='bindings/go: fail when its generated files are stale')
     args = ap.parse_args()
     try:
         api = model.load(args.api)
@@ -95,6 +118,8 @@ def main():
     problems = abi_lock.check(api, lock)
     if problems:
         sys.exit('ABI lock (api/abi.lock): the ABI is append-only\n  ' + '\n  '.join(problems))
+    if args.go or args.check_go:
+        return go_module(api, args.api, args.go or args.check_go, check=bool(args.check_go))
     if args.docs or args.check_docs:
         root = args.docs or args.check_docs
         return support_docs(api, root, check=bool(args.check_docs))
@@ -107,6 +132,10 @@ def main():
             emit_python.emit(api, args.api, write)
         except emit_python.BindingError as e:
             sys.exit('python binding: %s' % e)
+        try:
+            emit_go.emit(api, args.api, write)
+        except emit_go.BindingError as e:
+            sys.exit('go binding: %s' % e)
         if args.conformance:
             emit_conformance(api, args, write)
     if args.stamp:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Configures and builds virthub into build/ (or the directory given), with any extra CMake
 # options after it:  scripts/build.sh build-asan -DVIRTHUB_SANITIZE=ON
+# BUILD_TARGETS="virt ..." builds only those targets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${1:-build}
@@ -11,4 +12,4 @@ cmake -S . -B "$dir" -G Ninja -DPython3_EXECUTABLE="$python" "$@" > "$dir/config
     cat "$dir/configure.log"
     exit 1
 }
-ninja -C "$dir"
+ninja -C "$dir" ${BUILD_TARGETS:-}

@@ -19,6 +19,14 @@ if ((${#missing[@]})); then
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}"
 fi
 
+# Go for the Go binding (the machines have a newer one; Debian's is the fallback)
+command -v go >/dev/null || missing_go=golang-go
+if [ -n "${missing_go:-}" ]; then
+    sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q golang-go
+fi
+
 python=$(command -v python3)
 # PyYAML for the generator; pybind11 for the Python binding; pytest for its tests
 for module in yaml:pyyaml pybind11:pybind11 pytest:pytest; do

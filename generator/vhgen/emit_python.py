@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import fnmatch
 import keyword
 import os
 import re
 
-import yaml
 
+from . import binding_rules
 from .model import Api, Function, HANDLES
 from .vocabulary import pointee
 
@@ -51,16 +50,7 @@ class BindingError(Exception):
 
 
 def load_rules(api_dir):
-    return yaml.safe_load(open(os.path.join(api_dir, 'bindings.yaml')))['python']
-
-
-def _match(table, name):
-    if name in table:
-        return table[name]
-    for pattern, value in table.items():
-        if '*' in pattern and fnmatch.fnmatchcase(name, pattern):
-            return value
-    return None
+    return binding_rules.load(api_dir, 'python')
 
 
 def _lower(rest):
@@ -170,7 +160,7 @@ class Plan:
 
 def plan(api: Api, fn: Function, rules) -> Plan:
     owner, name = python_name(fn, rules)
-    reason = _match(rules['not_exposed'], fn.name)
+    reason = binding_rules.match(rules['not_exposed'], fn.name)
     if reason:
         return Plan(fn, owner, name, 'not exposed', reason)
     p = Plan(fn, owner, name, 'generated', units=rules.get('units', {}).get(fn.name, {}),

@@ -202,11 +202,19 @@ def _load_header(path):
             fixed=fd.get('fixed') or {}, write=bool(fd.get('write')), ret=voc.parse_ret(fd['ret']),
             args=args, flag_rules=fd.get('flag_rules') or [], denied_flags=fd.get('denied_flags')))
     functions.sort(key=lambda f: f.name)
+    structs = data.get('structs') or {}
+    for st in structs.values():
+        # a field given as {type, enum}: emitters see its C type; the enum it takes is kept apart
+        for field in st.get('fields', []):
+            (fname, ftype), = field.items()
+            if isinstance(ftype, dict) and 'type' in ftype:
+                st.setdefault('enums', {})[fname] = ftype['enum']
+                field[fname] = ftype['type']
     return Header(
         name=name, library=library, table=table, error_domain=data['error_domain'],
         handles=data.get('handles') or [], typedefs=data.get('typedefs') or [],
         enums=data.get('enums') or {}, macros=data.get('macros') or [],
-        structs=data.get('structs') or {}, callbacks=data.get('callbacks') or {},
+        structs=structs, callbacks=data.get('callbacks') or {},
         variables=data.get('variables') or [], functions=functions,
         event_callbacks=data.get('event_callbacks') or {}), data
 

@@ -1,0 +1,3 @@
+module virthub.org/go/libvirt
+
+go 1.24

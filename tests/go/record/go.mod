@@ -1,0 +1,3 @@
+module virthub.org/tests/go/record
+
+go 1.22
