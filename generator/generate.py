@@ -13,7 +13,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from vhgen import model, emit_header, emit_capi, emit_docs, emit_python, emit_go, abi_lock, conformance, drivers  # noqa: E402
+from vhgen import model, emit_header, emit_capi, emit_docs, emit_python, emit_go, abi_lock, conformance, conformance_go, drivers  # noqa: E402
 
 
 def writer(out_dir, written):
@@ -50,6 +50,15 @@ def emit_conformance(api, args, write):
             sys.exit('conformance scenarios: no scenario calls ' + ', '.join(missing))
     write('conformance/golden.txt', conformance.golden(api, scenarios))
     write('conformance/runner.c', conformance.c_runner(api, scenarios))
+    # the Go runner: a module of its own that uses the committed Go module in the tree
+    rules = emit_go.load_rules(args.api)
+    plans = {p.fn.name: p for p in emit_go.plans(api, rules)}
+    errors = [(n, v) for n, v in api.header('virterror').enums['virErrorNumber']['values'].items()
+              if isinstance(v, int) and not n.endswith('_LAST')]
+    module = os.path.abspath(os.path.join(args.api, '..', 'bindings', 'go'))
+    write('go-conformance/main.go', conformance_go.go_runner(api, scenarios, plans, rules.get('enum_names', {}), errors))
+    write('go-conformance/go.mod', 'module virthub.test/conformance\n\ngo 1.24\n\nrequire virthub.org/go/libvirt v0.0.0\n\n'
+          'replace virthub.org/go/libvirt => %s\n' % module)
 
 
 def support_docs(api, root, check):

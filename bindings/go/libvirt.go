@@ -12,10 +12,19 @@ package libvirt
 #cgo LDFLAGS: -lvirt -lvirt-qemu -lvirt-lxc
 #include <stdlib.h>
 #include <libvirt/virterror.h>
+
+static void quiet(void *userData, virErrorPtr err) { (void)userData; (void)err; }
+static void quietErrors(void) { virSetErrorFunc(NULL, quiet); }
 */
 import "C"
 
 import "fmt"
+
+// Errors are returned; libvirt's default of also printing them is turned off, as
+// libvirt-go-module does.
+func init() {
+	C.quietErrors()
+}
 
 // Error is a failed call's libvirt error, copied in the same C call as the call itself (a
 // goroutine may run its next cgo call on another OS thread, and libvirt's error is per thread).

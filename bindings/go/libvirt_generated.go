@@ -2687,14 +2687,26 @@ func (o *Connect) CompareCPU(xmlDesc string, flags ConnectCompareCPUFlags) (int,
 // CompareHypervisorCPU calls virConnectCompareHypervisorCPU.
 func (o *Connect) CompareHypervisorCPU(emulator string, arch string, machine string, virttype string, xmlCPU string, flags ConnectCompareCPUFlags) (int, error) {
 	var err C.virError
-	cEmulator := C.CString(emulator)
-	defer C.free(unsafe.Pointer(cEmulator))
-	cArch := C.CString(arch)
-	defer C.free(unsafe.Pointer(cArch))
-	cMachine := C.CString(machine)
-	defer C.free(unsafe.Pointer(cMachine))
-	cVirttype := C.CString(virttype)
-	defer C.free(unsafe.Pointer(cVirttype))
+	var cEmulator *C.char
+	if emulator != "" {
+		cEmulator = C.CString(emulator)
+		defer C.free(unsafe.Pointer(cEmulator))
+	}
+	var cArch *C.char
+	if arch != "" {
+		cArch = C.CString(arch)
+		defer C.free(unsafe.Pointer(cArch))
+	}
+	var cMachine *C.char
+	if machine != "" {
+		cMachine = C.CString(machine)
+		defer C.free(unsafe.Pointer(cMachine))
+	}
+	var cVirttype *C.char
+	if virttype != "" {
+		cVirttype = C.CString(virttype)
+		defer C.free(unsafe.Pointer(cVirttype))
+	}
 	cXmlCPU := C.CString(xmlCPU)
 	defer C.free(unsafe.Pointer(cXmlCPU))
 	ret := C.virConnectCompareHypervisorCPUWrapper(o.cptr(), cEmulator, cArch, cMachine, cVirttype, cXmlCPU, C.uint(flags), &err)
@@ -2763,8 +2775,11 @@ func (o *Connect) GetLibVersion() (uint64, error) {
 // GetMaxVcpus calls virConnectGetMaxVcpus.
 func (o *Connect) GetMaxVcpus(type_ string) (int, error) {
 	var err C.virError
-	cType := C.CString(type_)
-	defer C.free(unsafe.Pointer(cType))
+	var cType *C.char
+	if type_ != "" {
+		cType = C.CString(type_)
+		defer C.free(unsafe.Pointer(cType))
+	}
 	ret := C.virConnectGetMaxVcpusWrapper(o.cptr(), cType, &err)
 	if ret < 0 {
 		return 0, makeError(&err)
@@ -2851,8 +2866,11 @@ func (o *Connect) IsSecure() (bool, error) {
 // NewConnect calls virConnectOpen.
 func NewConnect(name string) (*Connect, error) {
 	var err C.virError
-	cName := C.CString(name)
-	defer C.free(unsafe.Pointer(cName))
+	var cName *C.char
+	if name != "" {
+		cName = C.CString(name)
+		defer C.free(unsafe.Pointer(cName))
+	}
 	ret := C.virConnectOpenWrapper(cName, &err)
 	if ret == nil {
 		return nil, makeError(&err)
@@ -2863,8 +2881,11 @@ func NewConnect(name string) (*Connect, error) {
 // NewConnectReadOnly calls virConnectOpenReadOnly.
 func NewConnectReadOnly(name string) (*Connect, error) {
 	var err C.virError
-	cName := C.CString(name)
-	defer C.free(unsafe.Pointer(cName))
+	var cName *C.char
+	if name != "" {
+		cName = C.CString(name)
+		defer C.free(unsafe.Pointer(cName))
+	}
 	ret := C.virConnectOpenReadOnlyWrapper(cName, &err)
 	if ret == nil {
 		return nil, makeError(&err)
@@ -2886,8 +2907,11 @@ func (o *Connect) SetKeepAlive(interval int, count uint) error {
 func GetVersion(type_ string) (uint64, uint64, error) {
 	var err C.virError
 	var cLibVer C.ulong
-	cType := C.CString(type_)
-	defer C.free(unsafe.Pointer(cType))
+	var cType *C.char
+	if type_ != "" {
+		cType = C.CString(type_)
+		defer C.free(unsafe.Pointer(cType))
+	}
 	var cTypeVer C.ulong
 	ret := C.virGetVersionWrapper(&cLibVer, cType, &cTypeVer, &err)
 	if ret < 0 {
@@ -2983,14 +3007,26 @@ func (o *Connect) DomainXMLToNative(nativeFormat string, domainXml string, flags
 // GetDomainCapabilities calls virConnectGetDomainCapabilities.
 func (o *Connect) GetDomainCapabilities(emulatorbin string, arch string, machine string, virttype string, flags uint32) (string, error) {
 	var err C.virError
-	cEmulatorbin := C.CString(emulatorbin)
-	defer C.free(unsafe.Pointer(cEmulatorbin))
-	cArch := C.CString(arch)
-	defer C.free(unsafe.Pointer(cArch))
-	cMachine := C.CString(machine)
-	defer C.free(unsafe.Pointer(cMachine))
-	cVirttype := C.CString(virttype)
-	defer C.free(unsafe.Pointer(cVirttype))
+	var cEmulatorbin *C.char
+	if emulatorbin != "" {
+		cEmulatorbin = C.CString(emulatorbin)
+		defer C.free(unsafe.Pointer(cEmulatorbin))
+	}
+	var cArch *C.char
+	if arch != "" {
+		cArch = C.CString(arch)
+		defer C.free(unsafe.Pointer(cArch))
+	}
+	var cMachine *C.char
+	if machine != "" {
+		cMachine = C.CString(machine)
+		defer C.free(unsafe.Pointer(cMachine))
+	}
+	var cVirttype *C.char
+	if virttype != "" {
+		cVirttype = C.CString(virttype)
+		defer C.free(unsafe.Pointer(cVirttype))
+	}
 	ret := C.virConnectGetDomainCapabilitiesWrapper(o.cptr(), cEmulatorbin, cArch, cMachine, cVirttype, C.uint(flags), &err)
 	if ret == nil {
 		return "", makeError(&err)
@@ -3176,8 +3212,11 @@ func (o *Domain) BackupBegin(backupXML string, checkpointXML string, flags Domai
 	var err C.virError
 	cBackupXML := C.CString(backupXML)
 	defer C.free(unsafe.Pointer(cBackupXML))
-	cCheckpointXML := C.CString(checkpointXML)
-	defer C.free(unsafe.Pointer(cCheckpointXML))
+	var cCheckpointXML *C.char
+	if checkpointXML != "" {
+		cCheckpointXML = C.CString(checkpointXML)
+		defer C.free(unsafe.Pointer(cCheckpointXML))
+	}
 	ret := C.virDomainBackupBeginWrapper(o.cptr(), cBackupXML, cCheckpointXML, C.uint(flags), &err)
 	if ret < 0 {
 		return makeError(&err)
@@ -3202,10 +3241,16 @@ func (o *Domain) BlockCommit(disk string, base string, top string, bandwidth uin
 	var err C.virError
 	cDisk := C.CString(disk)
 	defer C.free(unsafe.Pointer(cDisk))
-	cBase := C.CString(base)
-	defer C.free(unsafe.Pointer(cBase))
-	cTop := C.CString(top)
-	defer C.free(unsafe.Pointer(cTop))
+	var cBase *C.char
+	if base != "" {
+		cBase = C.CString(base)
+		defer C.free(unsafe.Pointer(cBase))
+	}
+	var cTop *C.char
+	if top != "" {
+		cTop = C.CString(top)
+		defer C.free(unsafe.Pointer(cTop))
+	}
 	ret := C.virDomainBlockCommitWrapper(o.cptr(), cDisk, cBase, cTop, C.ulong(bandwidth), C.uint(flags), &err)
 	if ret < 0 {
 		return makeError(&err)
@@ -3254,8 +3299,11 @@ func (o *Domain) BlockRebase(disk string, base string, bandwidth uint64, flags D
 	var err C.virError
 	cDisk := C.CString(disk)
 	defer C.free(unsafe.Pointer(cDisk))
-	cBase := C.CString(base)
-	defer C.free(unsafe.Pointer(cBase))
+	var cBase *C.char
+	if base != "" {
+		cBase = C.CString(base)
+		defer C.free(unsafe.Pointer(cBase))
+	}
 	ret := C.virDomainBlockRebaseWrapper(o.cptr(), cDisk, cBase, C.ulong(bandwidth), C.uint(flags), &err)
 	if ret < 0 {
 		return makeError(&err)
@@ -3449,8 +3497,11 @@ func (o *Domain) DetachDeviceFlags(xml string, flags DomainDeviceModifyFlags) er
 // FSTrim calls virDomainFSTrim.
 func (o *Domain) FSTrim(mountPoint string, minimum uint64, flags uint32) error {
 	var err C.virError
-	cMountPoint := C.CString(mountPoint)
-	defer C.free(unsafe.Pointer(cMountPoint))
+	var cMountPoint *C.char
+	if mountPoint != "" {
+		cMountPoint = C.CString(mountPoint)
+		defer C.free(unsafe.Pointer(cMountPoint))
+	}
 	ret := C.virDomainFSTrimWrapper(o.cptr(), cMountPoint, C.ulonglong(minimum), C.uint(flags), &err)
 	if ret < 0 {
 		return makeError(&err)
@@ -3603,8 +3654,11 @@ func (o *Domain) GetMessages(flags DomainMessageType) ([]string, error) {
 // GetMetadata calls virDomainGetMetadata.
 func (o *Domain) GetMetadata(type_ DomainMetadataType, uri string, flags DomainModificationImpact) (string, error) {
 	var err C.virError
-	cUri := C.CString(uri)
-	defer C.free(unsafe.Pointer(cUri))
+	var cUri *C.char
+	if uri != "" {
+		cUri = C.CString(uri)
+		defer C.free(unsafe.Pointer(cUri))
+	}
 	ret := C.virDomainGetMetadataWrapper(o.cptr(), C.int(type_), cUri, C.uint(flags), &err)
 	if ret == nil {
 		return "", makeError(&err)
@@ -3854,8 +3908,11 @@ func (o *Domain) ManagedSave(flags DomainSaveRestoreFlags) error {
 // ManagedSaveDefineXML calls virDomainManagedSaveDefineXML.
 func (o *Domain) ManagedSaveDefineXML(dxml string, flags uint32) error {
 	var err C.virError
-	cDxml := C.CString(dxml)
-	defer C.free(unsafe.Pointer(cDxml))
+	var cDxml *C.char
+	if dxml != "" {
+		cDxml = C.CString(dxml)
+		defer C.free(unsafe.Pointer(cDxml))
+	}
 	ret := C.virDomainManagedSaveDefineXMLWrapper(o.cptr(), cDxml, C.uint(flags), &err)
 	if ret < 0 {
 		return makeError(&err)
@@ -3888,10 +3945,16 @@ func (o *Domain) ManagedSaveRemove(flags uint32) error {
 // Migrate calls virDomainMigrate.
 func (o *Domain) Migrate(dconn *Connect, flags DomainMigrateFlags, dname string, uri string, bandwidth uint64) (*Domain, error) {
 	var err C.virError
-	cDname := C.CString(dname)
-	defer C.free(unsafe.Pointer(cDname))
-	cUri := C.CString(uri)
-	defer C.free(unsafe.Pointer(cUri))
+	var cDname *C.char
+	if dname != "" {
+		cDname = C.CString(dname)
+		defer C.free(unsafe.Pointer(cDname))
+	}
+	var cUri *C.char
+	if uri != "" {
+		cUri = C.CString(uri)
+		defer C.free(unsafe.Pointer(cUri))
+	}
 	ret := C.virDomainMigrateWrapper(o.cptr(), dconn.cptr(), C.ulong(flags), cDname, cUri, C.ulong(bandwidth), &err)
 	if ret == nil {
 		return nil, makeError(&err)
@@ -3902,12 +3965,21 @@ func (o *Domain) Migrate(dconn *Connect, flags DomainMigrateFlags, dname string,
 // Migrate2 calls virDomainMigrate2.
 func (o *Domain) Migrate2(dconn *Connect, dxml string, flags DomainMigrateFlags, dname string, uri string, bandwidth uint64) (*Domain, error) {
 	var err C.virError
-	cDxml := C.CString(dxml)
-	defer C.free(unsafe.Pointer(cDxml))
-	cDname := C.CString(dname)
-	defer C.free(unsafe.Pointer(cDname))
-	cUri := C.CString(uri)
-	defer C.free(unsafe.Pointer(cUri))
+	var cDxml *C.char
+	if dxml != "" {
+		cDxml = C.CString(dxml)
+		defer C.free(unsafe.Pointer(cDxml))
+	}
+	var cDname *C.char
+	if dname != "" {
+		cDname = C.CString(dname)
+		defer C.free(unsafe.Pointer(cDname))
+	}
+	var cUri *C.char
+	if uri != "" {
+		cUri = C.CString(uri)
+		defer C.free(unsafe.Pointer(cUri))
+	}
 	ret := C.virDomainMigrate2Wrapper(o.cptr(), dconn.cptr(), cDxml, C.ulong(flags), cDname, cUri, C.ulong(bandwidth), &err)
 	if ret == nil {
 		return nil, makeError(&err)
@@ -3993,8 +4065,11 @@ func (o *Domain) MigrateToURI(duri string, flags DomainMigrateFlags, dname strin
 	var err C.virError
 	cDuri := C.CString(duri)
 	defer C.free(unsafe.Pointer(cDuri))
-	cDname := C.CString(dname)
-	defer C.free(unsafe.Pointer(cDname))
+	var cDname *C.char
+	if dname != "" {
+		cDname = C.CString(dname)
+		defer C.free(unsafe.Pointer(cDname))
+	}
 	ret := C.virDomainMigrateToURIWrapper(o.cptr(), cDuri, C.ulong(flags), cDname, C.ulong(bandwidth), &err)
 	if ret < 0 {
 		return makeError(&err)
@@ -4005,14 +4080,26 @@ func (o *Domain) MigrateToURI(duri string, flags DomainMigrateFlags, dname strin
 // MigrateToURI2 calls virDomainMigrateToURI2.
 func (o *Domain) MigrateToURI2(dconnuri string, miguri string, dxml string, flags DomainMigrateFlags, dname string, bandwidth uint64) error {
 	var err C.virError
-	cDconnuri := C.CString(dconnuri)
-	defer C.free(unsafe.Pointer(cDconnuri))
-	cMiguri := C.CString(miguri)
-	defer C.free(unsafe.Pointer(cMiguri))
-	cDxml := C.CString(dxml)
-	defer C.free(unsafe.Pointer(cDxml))
-	cDname := C.CString(dname)
-	defer C.free(unsafe.Pointer(cDname))
+	var cDconnuri *C.char
+	if dconnuri != "" {
+		cDconnuri = C.CString(dconnuri)
+		defer C.free(unsafe.Pointer(cDconnuri))
+	}
+	var cMiguri *C.char
+	if miguri != "" {
+		cMiguri = C.CString(miguri)
+		defer C.free(unsafe.Pointer(cMiguri))
+	}
+	var cDxml *C.char
+	if dxml != "" {
+		cDxml = C.CString(dxml)
+		defer C.free(unsafe.Pointer(cDxml))
+	}
+	var cDname *C.char
+	if dname != "" {
+		cDname = C.CString(dname)
+		defer C.free(unsafe.Pointer(cDname))
+	}
 	ret := C.virDomainMigrateToURI2Wrapper(o.cptr(), cDconnuri, cMiguri, cDxml, C.ulong(flags), cDname, C.ulong(bandwidth), &err)
 	if ret < 0 {
 		return makeError(&err)
@@ -4023,8 +4110,11 @@ func (o *Domain) MigrateToURI2(dconnuri string, miguri string, dxml string, flag
 // OpenChannel calls virDomainOpenChannel.
 func (o *Domain) OpenChannel(name string, st *Stream, flags DomainChannelFlags) error {
 	var err C.virError
-	cName := C.CString(name)
-	defer C.free(unsafe.Pointer(cName))
+	var cName *C.char
+	if name != "" {
+		cName = C.CString(name)
+		defer C.free(unsafe.Pointer(cName))
+	}
 	ret := C.virDomainOpenChannelWrapper(o.cptr(), cName, st.cptr(), C.uint(flags), &err)
 	if ret < 0 {
 		return makeError(&err)
@@ -4035,8 +4125,11 @@ func (o *Domain) OpenChannel(name string, st *Stream, flags DomainChannelFlags) 
 // OpenConsole calls virDomainOpenConsole.
 func (o *Domain) OpenConsole(dev_name string, st *Stream, flags DomainConsoleFlags) error {
 	var err C.virError
-	cDev_name := C.CString(dev_name)
-	defer C.free(unsafe.Pointer(cDev_name))
+	var cDev_name *C.char
+	if dev_name != "" {
+		cDev_name = C.CString(dev_name)
+		defer C.free(unsafe.Pointer(cDev_name))
+	}
 	ret := C.virDomainOpenConsoleWrapper(o.cptr(), cDev_name, st.cptr(), C.uint(flags), &err)
 	if ret < 0 {
 		return makeError(&err)
@@ -4133,8 +4226,11 @@ func (o *Connect) DomainRestoreFlags(from string, dxml string, flags DomainSaveR
 	var err C.virError
 	cFrom := C.CString(from)
 	defer C.free(unsafe.Pointer(cFrom))
-	cDxml := C.CString(dxml)
-	defer C.free(unsafe.Pointer(cDxml))
+	var cDxml *C.char
+	if dxml != "" {
+		cDxml = C.CString(dxml)
+		defer C.free(unsafe.Pointer(cDxml))
+	}
 	ret := C.virDomainRestoreFlagsWrapper(o.cptr(), cFrom, cDxml, C.uint(flags), &err)
 	if ret < 0 {
 		return makeError(&err)
@@ -4169,8 +4265,11 @@ func (o *Domain) SaveFlags(to string, dxml string, flags DomainSaveRestoreFlags)
 	var err C.virError
 	cTo := C.CString(to)
 	defer C.free(unsafe.Pointer(cTo))
-	cDxml := C.CString(dxml)
-	defer C.free(unsafe.Pointer(cDxml))
+	var cDxml *C.char
+	if dxml != "" {
+		cDxml = C.CString(dxml)
+		defer C.free(unsafe.Pointer(cDxml))
+	}
 	ret := C.virDomainSaveFlagsWrapper(o.cptr(), cTo, cDxml, C.uint(flags), &err)
 	if ret < 0 {
 		return makeError(&err)
@@ -4319,12 +4418,21 @@ func (o *Domain) SetMemoryStatsPeriod(period int, flags DomainMemoryModFlags) er
 // SetMetadata calls virDomainSetMetadata.
 func (o *Domain) SetMetadata(type_ DomainMetadataType, metadata string, key string, uri string, flags DomainModificationImpact) error {
 	var err C.virError
-	cMetadata := C.CString(metadata)
-	defer C.free(unsafe.Pointer(cMetadata))
-	cKey := C.CString(key)
-	defer C.free(unsafe.Pointer(cKey))
-	cUri := C.CString(uri)
-	defer C.free(unsafe.Pointer(cUri))
+	var cMetadata *C.char
+	if metadata != "" {
+		cMetadata = C.CString(metadata)
+		defer C.free(unsafe.Pointer(cMetadata))
+	}
+	var cKey *C.char
+	if key != "" {
+		cKey = C.CString(key)
+		defer C.free(unsafe.Pointer(cKey))
+	}
+	var cUri *C.char
+	if uri != "" {
+		cUri = C.CString(uri)
+		defer C.free(unsafe.Pointer(cUri))
+	}
 	ret := C.virDomainSetMetadataWrapper(o.cptr(), C.int(type_), cMetadata, cKey, cUri, C.uint(flags), &err)
 	if ret < 0 {
 		return makeError(&err)
@@ -5632,8 +5740,11 @@ func (o *NodeDevice) Destroy() error {
 // DetachFlags calls virNodeDeviceDetachFlags.
 func (o *NodeDevice) DetachFlags(driverName string, flags uint32) error {
 	var err C.virError
-	cDriverName := C.CString(driverName)
-	defer C.free(unsafe.Pointer(cDriverName))
+	var cDriverName *C.char
+	if driverName != "" {
+		cDriverName = C.CString(driverName)
+		defer C.free(unsafe.Pointer(cDriverName))
+	}
 	ret := C.virNodeDeviceDetachFlagsWrapper(o.cptr(), cDriverName, C.uint(flags), &err)
 	if ret < 0 {
 		return makeError(&err)
@@ -5836,8 +5947,11 @@ func (o *NodeDevice) Undefine(flags uint32) error {
 // ListDevices calls virNodeListDevices.
 func (o *Connect) ListDevices(cap string, flags uint32) ([]string, error) {
 	var err C.virError
-	cCap := C.CString(cap)
-	defer C.free(unsafe.Pointer(cCap))
+	var cCap *C.char
+	if cap != "" {
+		cCap = C.CString(cap)
+		defer C.free(unsafe.Pointer(cCap))
+	}
 	var cNames []*C.char
 	var ret C.int
 	for max := 64; ; max *= 8 {
@@ -5864,8 +5978,11 @@ func (o *Connect) ListDevices(cap string, flags uint32) ([]string, error) {
 // NumOfDevices calls virNodeNumOfDevices.
 func (o *Connect) NumOfDevices(cap string, flags uint32) (int, error) {
 	var err C.virError
-	cCap := C.CString(cap)
-	defer C.free(unsafe.Pointer(cCap))
+	var cCap *C.char
+	if cap != "" {
+		cCap = C.CString(cap)
+		defer C.free(unsafe.Pointer(cCap))
+	}
 	ret := C.virNodeNumOfDevicesWrapper(o.cptr(), cCap, C.uint(flags), &err)
 	if ret < 0 {
 		return 0, makeError(&err)
@@ -6349,8 +6466,11 @@ func (o *Connect) FindStoragePoolSources(type_ string, srcSpec string, flags uin
 	var err C.virError
 	cType := C.CString(type_)
 	defer C.free(unsafe.Pointer(cType))
-	cSrcSpec := C.CString(srcSpec)
-	defer C.free(unsafe.Pointer(cSrcSpec))
+	var cSrcSpec *C.char
+	if srcSpec != "" {
+		cSrcSpec = C.CString(srcSpec)
+		defer C.free(unsafe.Pointer(cSrcSpec))
+	}
 	ret := C.virConnectFindStoragePoolSourcesWrapper(o.cptr(), cType, cSrcSpec, C.uint(flags), &err)
 	if ret == nil {
 		return "", makeError(&err)
@@ -7077,8 +7197,11 @@ func (o *Connect) DomainQemuEventDeregister(callbackID int) error {
 // QemuAgentCommand calls virDomainQemuAgentCommand.
 func (o *Domain) QemuAgentCommand(cmd string, timeout int, flags uint32) (string, error) {
 	var err C.virError
-	cCmd := C.CString(cmd)
-	defer C.free(unsafe.Pointer(cCmd))
+	var cCmd *C.char
+	if cmd != "" {
+		cCmd = C.CString(cmd)
+		defer C.free(unsafe.Pointer(cCmd))
+	}
 	ret := C.virDomainQemuAgentCommandWrapper(o.cptr(), cCmd, C.int(timeout), C.uint(flags), &err)
 	if ret == nil {
 		return "", makeError(&err)
@@ -7101,8 +7224,11 @@ func (o *Connect) DomainQemuAttach(pid_value uint, flags uint32) (*Domain, error
 // QemuMonitorCommand calls virDomainQemuMonitorCommand.
 func (o *Domain) QemuMonitorCommand(cmd string, flags DomainQemuMonitorCommandFlags) (string, error) {
 	var err C.virError
-	cCmd := C.CString(cmd)
-	defer C.free(unsafe.Pointer(cCmd))
+	var cCmd *C.char
+	if cmd != "" {
+		cCmd = C.CString(cmd)
+		defer C.free(unsafe.Pointer(cCmd))
+	}
 	var cResult *C.char
 	ret := C.virDomainQemuMonitorCommandWrapper(o.cptr(), cCmd, &cResult, C.uint(flags), &err)
 	if ret < 0 {

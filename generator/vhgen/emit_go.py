@@ -283,7 +283,7 @@ def emit_go(api: Api, ps, names) -> str:
         out += ['\t%s %s' % (camel(n), enum_type(e, names) if e else _field_go(t)) for n, t, e in _struct_fields(api, st)]
         out += ['}', '']
     for p in gen:
-        out += _go_function(api, p, names) + ['']
+        out += _go_function(api, p, names)[0] + ['']
     return '\n'.join(out)
 
 
@@ -326,6 +326,12 @@ def _go_function(api, p: Plan, names):
         elif k == 'in':
             params.append('%s %s' % (n, enum_type(a.attr('enum'), names) if a.attr('enum') else GO_SCALAR[a.ctype]))
             call.append('%s(%s)' % (C_GO[a.ctype], n))
+        elif k in ('string', 'uuid_string') and nullable_string(a):
+            # "" is NULL where C takes NULL, as in libvirt-go-module
+            params.append('%s string' % n)
+            pre += ['var %s *C.char' % gn, 'if %s != "" {' % n, '\t%s = C.CString(%s)' % (gn, n),
+                    '\tdefer C.free(unsafe.Pointer(%s))' % gn, '}']
+            call.append(gn)
         elif k in ('string', 'uuid_string'):
             params.append('%s string' % n)
             pre += ['%s := C.CString(%s)' % (gn, n), 'defer C.free(unsafe.Pointer(%s))' % gn]
@@ -341,10 +347,10 @@ def _go_function(api, p: Plan, names):
             pre.append('var %s %s' % (gn, C_GO[t]))
             call.append('&' + gn)
             if a.name in BOOLEANS:
-                results.append(('bool', '%s != 0' % gn))
+                results.append(('bool', '%s != 0' % gn, a.name))
             else:
                 gt = enum_type(a.attr('enum'), names) if a.attr('enum') else GO_SCALAR[t]
-                results.append((gt, '%s(%s)' % (gt, gn)))
+                results.append((gt, '%s(%s)' % (gt, gn), a.name))
         elif k == 'struct_out':
             st = _struct_of(api, a)
             pre.append('var %s C.%s' % (gn, st))
@@ -357,50 +363,50 @@ def _go_function(api, p: Plan, names):
                                   else '%s: C.GoString(%s.%s)' % (camel(fname), gn, cfield(fname)))
                 else:
                     fields.append('%s: %s(%s.%s)' % (camel(fname), gt, gn, cfield(fname)))
-            results.append(('*' + _struct_go(api, st), '&%s{%s}' % (_struct_go(api, st), ', '.join(fields))))
+            results.append(('*' + _struct_go(api, st), '&%s{%s}' % (_struct_go(api, st), ', '.join(fields)), a.name))
         elif k == 'uuid_out':
             pre.append('%s := make([]byte, C.VIR_UUID_BUFLEN)' % gn)
             call.append('(*C.uchar)(unsafe.Pointer(&%s[0]))' % gn)
-            results.append(('[]byte', gn))
+            results.append(('[]byte', gn, a.name))
         elif k == 'uuid_string_out':
             pre.append('var %s [C.VIR_UUID_STRING_BUFLEN]C.char' % gn)
             call.append('&%s[0]' % gn)
-            results.append(('string', 'C.GoString(&%s[0])' % gn))
+            results.append(('string', 'C.GoString(&%s[0])' % gn, a.name))
         elif k in ('names_out', 'ids_out'):
             elem = 'C.int' if k == 'ids_out' else '*C.char'
             pre.append('var %s []%s' % (gn, elem))
             call.append('&%s[0]' % gn)
-            results.append(('[]string' if k == 'names_out' else '[]uint32', 'LIST:%s:%s' % (gn, k)))
+            results.append(('[]string' if k == 'names_out' else '[]uint32', 'LIST:%s:%s' % (gn, k), a.name))
         elif k == 'object_list_out':
             t = TYPES[a.ctype.replace('*', '').strip()]
             pre.append('var %s *C.%s' % (gn, a.ctype.replace('*', '').strip()))
             call.append('&' + gn)
-            results.append(('[]%s' % t, 'OBJS:%s:%s' % (gn, t)))
+            results.append(('[]%s' % t, 'OBJS:%s:%s' % (gn, t), a.name))
         elif k == 'string_list_out':
             pre.append('var %s **C.char' % gn)
             call.append('&' + gn)
-            results.append(('[]string', 'STRS:%s' % gn))
+            results.append(('[]string', 'STRS:%s' % gn, a.name))
         elif k == 'string_out':
             pre.append('var %s *C.char' % gn)
             call.append('&' + gn)
-            results.append(('string', 'STR:%s' % gn))
+            results.append(('string', 'STR:%s' % gn, a.name))
         else:
             raise BindingError('%s: %s' % (fn.name, k))
     ret = fn.ret
     has_list = any(r[1].startswith(('LIST:', 'OBJS:', 'STRS:')) for r in results)
     rk = ret.kind
     if rk in ('count', 'int') and not has_list and not results:
-        results.insert(0, ('int', 'int(ret)'))
+        results.insert(0, ('int', 'int(ret)', 'ret'))
     elif rk == 'bool':
-        results.insert(0, ('bool', 'ret == 1'))
+        results.insert(0, ('bool', 'ret == 1', 'ret'))
     elif rk == 'id':
-        results.insert(0, ('uint', 'uint(ret)'))
+        results.insert(0, ('uint', 'uint(ret)', 'ret'))
     elif rk in ('ulong', 'ullong'):
-        results.insert(0, ('uint64', 'uint64(ret)'))
+        results.insert(0, ('uint64', 'uint64(ret)', 'ret'))
     elif rk in ('string', 'borrowed_string'):
-        results.insert(0, ('string', 'RETSTR'))
+        results.insert(0, ('string', 'RETSTR', 'ret'))
     elif rk == 'object':
-        results.insert(0, ('*%s' % TYPES[ret.ctype], 'new%s(ret)' % TYPES[ret.ctype]))
+        results.insert(0, ('*%s' % TYPES[ret.ctype], 'new%s(ret)' % TYPES[ret.ctype], 'ret'))
     wrapper = 'C.%sWrapper(%s)' % (fn.name, ', '.join(call + ['&err']))
     body = ['var err C.virError'] + pre
     zero = _zero_results(api, p, results)
@@ -426,7 +432,7 @@ def _go_function(api, p: Plan, names):
             body.append('if %s {' % _failed(fn).replace('NULL', 'nil'))
         body += ['\treturn %s' % ', '.join(zero + ['makeError(&err)']), '}']
     values = []
-    for gt, expr in results:
+    for gt, expr, _ in results:
         if expr == 'RETSTR':
             body.append('s := C.GoString(ret)')
             if ret.kind == 'string':
@@ -474,7 +480,17 @@ def _go_function(api, p: Plan, names):
     if not void:
         lines.append('\treturn %s' % ', '.join(values + ['nil']))
     lines.append('}')
-    return lines
+    return lines, [(name, gt) for gt, _, name in results]
+
+
+def results(api, p: Plan, names):
+    """The Go results of a generated function before its error, as (C output name or 'ret', Go type)."""
+    return _go_function(api, p, names)[1]
+
+
+def nullable_string(a):
+    """A string argument C accepts as NULL: the entry point does not refuse NULL for it."""
+    return a.kind == 'string' and 'nonnull' not in a.checks
 
 
 def releases(p):
@@ -485,7 +501,7 @@ def releases(p):
 
 def _zero_results(api, p, results):
     zeros = []
-    for gt, _ in results:
+    for gt, _, _ in results:
         if gt.startswith(('*', '[]')):
             zeros.append('nil')
         elif gt == 'string':

@@ -4,12 +4,13 @@
     check_transcript.py --golden golden.txt [--binding] -- RUNNER [ARGS...]
 
 Prints a unified diff and fails on any difference; prints a summary line either way. A binding's
-runner (--binding) may print "<step> not-in-python: <why>" for a step the language cannot take
+runner (--binding) may print "<step> not-in-<language>: <why>" for a step the language cannot take
 (a function it does not expose, a NULL object); such a line stands in for the golden line with
 the same step, and the summary counts them.
 """
 import argparse
 import difflib
+import re
 import subprocess
 import sys
 
@@ -18,7 +19,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--golden', required=True)
     ap.add_argument('--timeout', type=float, default=300)
-    ap.add_argument('--binding', action='store_true', help='accept not-in-python lines for their steps')
+    ap.add_argument('--binding', action='store_true', help='accept not-in-<language> lines for their steps')
     ap.add_argument('--expected', help='a binding\'s known differences: "<its line>\\t<why>" per line')
     ap.add_argument('runner', nargs=argparse.REMAINDER)
     args = ap.parse_args()
@@ -30,8 +31,8 @@ def main():
     if args.binding:
         # a step the binding cannot take stands in for the golden line of the same step
         for i, line in enumerate(actual):
-            head, sep, _ = line.partition(' not-in-python: ')
-            if sep and i < len(golden) and golden[i].startswith(head + ' '):
+            m = re.match(r'(.*?) not-in-\w+: ', line)
+            if m and i < len(golden) and golden[i].startswith(m.group(1) + ' '):
                 actual[i] = golden[i]
                 skipped += 1
     known = 0

@@ -1,0 +1,386 @@
+"""The shared conformance suite through the Go binding: a Go program generated from the
+scenarios, calling each function as a libvirt-go-module user would (conn.LookupDomainByName,
+dom.GetInfo(), ...), that prints the transcript the C runner prints.
+
+A step Go cannot take prints "<step> not-in-go: <why>" (a function the binding does not expose
+yet, a NULL where Go has no NULL, events); check_transcript.py --binding accepts such a line for
+its own step only.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+from . import emit_go
+from .conformance import inputs, step_head
+from .model import Api
+
+GO_NUMERIC_UNSIGNED = {'uint', 'uint32', 'uint64', 'uint8'}
+
+
+class Skip(Exception):
+    """A step Go cannot express; the message says why."""
+
+
+def go_string(s):
+    return json.dumps(s)      # a JSON string literal is a Go string literal for our inputs
+
+
+class GoRunner:
+    def __init__(self, api: Api, plans, names):
+        self.api = api
+        self.plans = plans           # C function -> emit_go.Plan
+        self.names = names           # enum_names of api/bindings.yaml
+        self.out = []
+
+    # ------------------------------------------------------------ values
+    def param_type(self, p, a):
+        if a.kind == 'flags':
+            return emit_go.enum_type(a.attr('enum'), self.names) if a.attr('enum') else 'uint32'
+        if a.kind == 'in' and a.name in emit_go.BOOLEANS:
+            return 'bool'
+        if a.kind == 'in':
+            return emit_go.enum_type(a.attr('enum'), self.names) if a.attr('enum') else emit_go.GO_SCALAR[a.ctype]
+        return None
+
+    def qualified(self, t):
+        return t if t in emit_go.GO_SCALAR.values() or t in ('bool', 'uint32', 'int32') else 'libvirt.' + t
+
+    def number(self, v, t, variables):
+        """A scalar input: a literal or a flag expression of VIR_* names, in Go type t."""
+        qt = self.qualified(t)
+        if isinstance(v, str) and v.startswith('$'):
+            return '%s(v_%s)' % (qt, v[1:])
+        if t == 'bool':
+            return 'true' if v else 'false'
+        if isinstance(v, int):
+            if v < 0 and t in GO_NUMERIC_UNSIGNED:
+                return '%s(allBits(%d))' % (qt, v)
+            return '%s(%d)' % (qt, v)
+        if isinstance(v, str):
+            # each name converted: Go does not OR constants of different enum types
+            return re.sub(r'VIR_\w+', lambda m: '%s(libvirt.%s)' % (qt, emit_go.const_name(m.group(0))), v)
+        raise Skip('%r is not a number' % (v,))
+
+    def argument(self, p, a, v, variables):
+        if isinstance(v, str) and v.startswith('$') and v[1:] not in variables:
+            raise Skip('uses %s, which an earlier step could not make in Go' % v)
+        k = a.kind
+        if k == 'object':
+            if v is None:
+                return '(*libvirt.%s)(nil)' % emit_go.TYPES[a.ctype]
+            return 'v_' + v[1:]
+        if k in ('flags', 'in'):
+            return self.number(v, self.param_type(p, a), variables)
+        if k in ('string', 'uuid_string'):
+            if v is None and emit_go.nullable_string(a):
+                return '""'     # Go's empty string is C's NULL there
+            if v is None:
+                raise Skip('a NULL string has no Go value')
+            return 'v_' + v[1:] if v.startswith('$') else go_string(v)
+        if k == 'uuid_in':
+            if v is None:
+                raise Skip('a NULL UUID has no Go value')
+            raw = bytes.fromhex(v.replace('-', ''))
+            return '[]byte{%s}' % ', '.join(str(b) for b in raw)
+        raise Skip('argument kind %s' % k)
+
+    # ------------------------------------------------------------ steps
+    def call_step(self, n, step, variables):
+        fn = self.api.function(step['call'])
+        p = self.plans[fn.name]
+        head = step_head(n, step, self.api)
+        try:
+            if p.status != 'generated':
+                raise Skip(p.reason)
+            if fn.name == 'virEventRunDefaultImpl' and self.skipped:
+                # it would wait for a timer or handle an earlier step could not add
+                raise Skip('an earlier step of this scenario was not in Go')
+            return self.call_code(p, head, step, variables)
+        except Skip as e:
+            self.skipped = True
+            return ['out(%s)' % go_string(head + ' not-in-go: ' + str(e) + '\n')]
+
+    def call_code(self, p, head, step, variables):
+        fn = p.fn
+        given = dict(zip([a.name for a in inputs(fn)], step.get('args', [])))
+        receiver, args = None, []
+        for i, a in enumerate(fn.args):
+            if a.name not in given:
+                continue
+            v = given[a.name]
+            if a.name in p.fixed:
+                if v != p.fixed[a.name]:
+                    raise Skip('libvirt-go-module passes %s=%s here' % (a.name, p.fixed[a.name]))
+                continue
+            expr = self.argument(p, a, v, variables)
+            if i == 0 and a.kind == 'object' and p.recv == emit_go.TYPES[a.ctype]:
+                receiver = expr
+            else:
+                args.append(expr)
+        results = emit_go.results(self.api, p, self.names)
+        void = fn.ret.kind == 'void' and not results
+        call = '%s%s(%s)' % ('%s.' % receiver if receiver else 'libvirt.', p.name, ', '.join(args))
+        names = ['r%d' % i for i in range(len(results))]
+        expect = step.get('expect') or {}
+        objects = [i for i, (_, gt) in enumerate(results)
+                   if gt in {'*' + t for t in emit_go.TYPES.values()} or gt in self.object_lists()]
+        want_names = 'as' in step or bool(expect) or bool(objects)
+        lhs = [nm if want_names else '_' for nm in names] + ([] if void else ['err'])
+        lines = ['{']
+        if void:
+            lines.append('\t%s' % call)
+            lines.append('\tvar err error')
+        else:
+            lines.append('\t%s := %s' % (', '.join(lhs), call))
+            lines += ['\t_ = %s' % nm for nm in lhs if nm.startswith('r')]
+        lines.append('\tif err != nil {')
+        lines.append('\t\tout(%s + errTail(err, %s) + "\\n")' % (go_string(head), 'true' if 'message' in step else 'false'))
+        lines.append('\t} else {')
+        fields = self.fields(p, results, names)
+        tail = []
+        for key in sorted(expect):
+            if key not in fields:
+                raise Skip('no Go result gives %s' % key)
+            want = expect[key]
+            if want == '*':
+                tail.append('" %s=*"' % key)
+            elif isinstance(want, dict) and 'contains' in want:
+                rendered = 'contains(%s)' % json.dumps(want['contains'])
+                tail.append('" %s=" + containsOr(%s, %s, %s)' % (key, fields[key], go_string(want['contains']),
+                                                               go_string(rendered)))
+            else:
+                tail.append('" %s=" + render(%s)' % (key, fields[key]))
+        lines.append('\t\tout(%s)' % ' + '.join([go_string(head + ' ok')] + tail + ['"\\n"']))
+        kept = None
+        if 'as' in step:
+            var = step['as']
+            if not results:
+                raise Skip('no Go result to keep as %s' % var)
+            gt = results[0][1]
+            variables[var] = gt
+            lines.append('\t\tv_%s = %s' % (var, names[0]))
+            kept = 0
+        # objects nobody keeps are given back now, as the C runner does: the test driver's state
+        # lives while a connection is referenced
+        for i in objects:
+            if i == kept:
+                continue
+            if results[i][1].startswith('*'):
+                lines.append('\t\t%s.%s()' % (names[i], 'Close' if results[i][1] == '*Connect' else 'Free'))
+            else:
+                lines.append('\t\tfor i := range %s {' % names[i])
+                lines.append('\t\t\t%s[i].Free()' % names[i])
+                lines.append('\t\t}')
+        lines.append('\t}')
+        lines.append('}')
+        return lines
+
+    @staticmethod
+    def object_lists():
+        return {'[]%s' % t for t in emit_go.TYPES.values()}
+
+    def fields(self, p, results, names):
+        """Transcript field name -> Go expression of its value."""
+        fn = p.fn
+        out = {}
+        for (cname, gt), var in zip(results, names):
+            arg = next((a for a in fn.args if a.name == cname), None)
+            if arg is not None and arg.kind == 'struct_out':
+                st = emit_go._struct_of(self.api, arg)
+                for fname, ftype, _ in emit_go._struct_fields(self.api, st):
+                    out['%s.%s' % (cname, fname)] = '%s.%s' % (var, emit_go.camel(fname))
+            elif arg is not None and arg.kind == 'object_list_out':
+                out[cname] = 'namesOf(%s)' % var
+            elif cname == 'ret' and fn.ret.kind == 'object':
+                continue
+            else:
+                out[cname] = var
+        if 'ret' not in out:
+            lists = [var for (cname, gt), var in zip(results, names) if gt.startswith('[]') and gt != '[]byte']
+            if fn.ret.kind == 'count' and lists:
+                out['ret'] = 'len(%s)' % lists[0]
+            elif fn.ret.kind == 'status':
+                out['ret'] = '0'
+        return out
+
+    def event_step(self, n, step):
+        head = step_head(n, step, self.api)
+        self.skipped = True
+        return ['out(%s)' % go_string(head + ' not-in-go: events are not in the Go binding yet\n')]
+
+    def scenario(self, idx, sc):
+        variables = {}
+        self.skipped = False
+        body = []
+        for n, step in enumerate(sc['steps'], 1):
+            body += self.call_step(n, step, variables) if 'call' in step else self.event_step(n, step)
+        lines = ['func scenario%d() {' % idx, '\tout(%s)' % go_string('# %s: %s\n' % (sc['file'], sc['name']))]
+        for var, gt in variables.items():
+            lines.append('\tvar v_%s %s' % (var, self.qualified_result(gt)))
+            lines.append('\t_ = v_%s' % var)
+        lines += ['\t' + x for x in body]
+        # give back what the scenario kept, as the C runner does
+        for var, gt in reversed(list(variables.items())):
+            if gt.startswith('*'):
+                free = 'Close' if gt == '*Connect' else 'Free'
+                lines.append('\tif v_%s != nil {' % var)
+                lines.append('\t\tv_%s.%s()' % (var, free))
+                lines.append('\t}')
+        lines.append('}')
+        self.out += lines + ['']
+
+    def qualified_result(self, gt):
+        if gt.startswith('*'):
+            return '*libvirt.' + gt[1:]
+        if gt.startswith('[]'):
+            return '[]' + self.qualified_result(gt[2:])
+        return self.qualified(gt)
+
+
+def go_runner(api: Api, scenarios, plans, names, error_names) -> str:
+    runner = GoRunner(api, plans, names)
+    for i, sc in enumerate(scenarios):
+        runner.scenario(i, sc)
+    codes = '\n'.join('\t%d: "%s",' % (v, k) for k, v in error_names)
+    calls = '\n'.join('\tscenario%d()' % i for i in range(len(scenarios)))
+    return (RUNNER_TEMPLATE.replace('@ERROR_NAMES@', codes).replace('@SCENARIOS@', '\n'.join(runner.out))
+            .replace('@CALLS@', calls))
+
+
+RUNNER_TEMPLATE = '''// Generated by generator/vhgen/conformance_go.py from tests/conformance/; do not edit.
+// Runs the shared scenarios through the Go binding and prints the transcript.
+package main
+
+import (
+	"fmt"
+	"os"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+
+	libvirt "virthub.org/go/libvirt"
+)
+
+var errorNames = map[int]string{
+@ERROR_NAMES@
+}
+
+func out(s string) { os.Stdout.WriteString(s) }
+
+func allBits(v int64) uint64 { return uint64(v) }
+
+// putStr quotes as the C runner does: JSON escapes for quotes, backslashes and control characters.
+func putStr(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"':
+			b.WriteString(`\\"`)
+		case c == '\\\\':
+			b.WriteString(`\\\\`)
+		case c == '\\n':
+			b.WriteString(`\\n`)
+		case c == '\\t':
+			b.WriteString(`\\t`)
+		case c < 0x20:
+			fmt.Fprintf(&b, "\\\\u%04x", c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+func errTail(err error, withMessage bool) string {
+	e, ok := err.(libvirt.Error)
+	if !ok {
+		return " error " + err.Error()
+	}
+	name, known := errorNames[int(e.Code)]
+	if !known {
+		name = "VIR_ERR_UNKNOWN"
+	}
+	s := " error " + name
+	if withMessage {
+		s += " message=" + putStr(e.Message)
+	}
+	return s
+}
+
+func uuidString(u []byte) string {
+	h := fmt.Sprintf("%x", u)
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// render prints a value as the golden transcript does; lists sorted.
+func render(v interface{}) string {
+	switch x := v.(type) {
+	case string:
+		return putStr(x)
+	case bool:
+		if x {
+			return "1"
+		}
+		return "0"
+	case float64:
+		return strconv.FormatFloat(x, 'g', 6, 64)
+	case []byte:
+		if len(x) == 16 {
+			return putStr(uuidString(x))
+		}
+	case []string:
+		items := make([]string, len(x))
+		for i, s := range x {
+			items[i] = putStr(s)
+		}
+		sort.Strings(items)
+		return "[" + strings.Join(items, ",") + "]"
+	}
+	r := reflect.ValueOf(v)
+	switch r.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return strconv.FormatInt(r.Int(), 10)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return strconv.FormatUint(r.Uint(), 10)
+	case reflect.Slice:
+		items := make([]string, r.Len())
+		for i := range items {
+			items[i] = render(r.Index(i).Interface())
+		}
+		sort.Strings(items)
+		return "[" + strings.Join(items, ",") + "]"
+	}
+	return fmt.Sprint(v)
+}
+
+func containsOr(got string, needle string, shown string) string {
+	if strings.Contains(got, needle) {
+		return shown
+	}
+	return render(got)
+}
+
+type named interface{ GetName() (string, error) }
+
+func namesOf(v interface{}) []string {
+	r := reflect.ValueOf(v)
+	names := []string{}
+	for i := 0; i < r.Len(); i++ {
+		if o, ok := r.Index(i).Addr().Interface().(named); ok {
+			name, _ := o.GetName()
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+@SCENARIOS@
+func main() {
+@CALLS@
+}
+'''
