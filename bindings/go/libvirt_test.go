@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 const testURI = "test:///default"
@@ -204,5 +205,79 @@ func TestNoGrowthOver100000Calls(t *testing.T) {
 	after := rssKiB(t)
 	if after-before > 4096 {
 		t.Fatalf("RSS grew by %d KiB over 100,000 calls", after-before)
+	}
+}
+
+// Lifecycle events reach a Go callback, run by the default event loop in a goroutine.
+func TestLifecycleEvents(t *testing.T) {
+	if err := EventRegisterDefaultImpl(); err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	timer, err := EventAddTimeout(50, func(timer int) {}) // wakes the loop to see stop
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		defer close(done)
+		for i := 0; i < 100000; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			EventRunDefaultImpl()
+		}
+	}()
+	defer func() {
+		close(stop)
+		<-done
+		EventRemoveTimeout(timer)
+	}()
+	c := open(t)
+	type seen struct {
+		name   string
+		event  DomainEventType
+		detail int
+	}
+	got := make(chan seen, 16)
+	id, err := c.DomainEventLifecycleRegister(nil, func(conn *Connect, d *Domain, e *DomainEventLifecycle) {
+		if conn != c {
+			t.Errorf("callback got another connection object")
+		}
+		name, _ := d.GetName()
+		d.Free()
+		got <- seen{name, e.Event, e.Detail}
+	})
+	if err != nil {
+		t.Fatalf("DomainEventLifecycleRegister: %v", err)
+	}
+	d, err := c.LookupDomainByName("test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Free()
+	if err := d.Suspend(); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Resume(); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []seen{{"test", DOMAIN_EVENT_SUSPENDED, 0}, {"test", DOMAIN_EVENT_RESUMED, 0}} {
+		select {
+		case e := <-got:
+			if e != want {
+				t.Fatalf("event %+v, want %+v", e, want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("no event %+v within 5 s", want)
+		}
+	}
+	if err := c.DomainEventDeregister(id); err != nil {
+		t.Fatalf("DomainEventDeregister: %v", err)
+	}
+	if err := c.DomainEventDeregister(id); err == nil {
+		t.Fatalf("a second DomainEventDeregister succeeded")
 	}
 }

@@ -138,9 +138,25 @@ virConnectPtr virConnectOpenReadOnlyWrapper(const char *name, virErrorPtr err)
     return ret;
 }
 
+int virConnectRegisterCloseCallbackWrapper(virConnectPtr conn, virConnectCloseFunc cb, void *opaque, virFreeCallback freecb, virErrorPtr err)
+{
+    int ret = virConnectRegisterCloseCallback(conn, cb, opaque, freecb);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 int virConnectSetKeepAliveWrapper(virConnectPtr conn, int interval, unsigned int count, virErrorPtr err)
 {
     int ret = virConnectSetKeepAlive(conn, interval, count);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virConnectUnregisterCloseCallbackWrapper(virConnectPtr conn, virConnectCloseFunc cb, virErrorPtr err)
+{
+    int ret = virConnectUnregisterCloseCallback(conn, cb);
     if (ret < 0)
         virCopyLastError(err);
     return ret;
@@ -190,6 +206,14 @@ int virNodeSuspendForDurationWrapper(virConnectPtr conn, unsigned int target, un
 int virConnectDomainEventDeregisterAnyWrapper(virConnectPtr conn, int callbackID, virErrorPtr err)
 {
     int ret = virConnectDomainEventDeregisterAny(conn, callbackID);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virConnectDomainEventRegisterAnyWrapper(virConnectPtr conn, virDomainPtr dom, int eventID, virConnectDomainEventGenericCallback cb, void *opaque, virFreeCallback freecb, virErrorPtr err)
+{
+    int ret = virConnectDomainEventRegisterAny(conn, dom, eventID, cb, opaque, freecb);
     if (ret < 0)
         virCopyLastError(err);
     return ret;
@@ -1421,6 +1445,22 @@ int virDomainSnapshotNumChildrenWrapper(virDomainSnapshotPtr snapshot, unsigned 
     return ret;
 }
 
+int virEventAddHandleWrapper(int fd, int events, virEventHandleCallback cb, void *opaque, virFreeCallback ff, virErrorPtr err)
+{
+    int ret = virEventAddHandle(fd, events, cb, opaque, ff);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virEventAddTimeoutWrapper(int timeout, virEventTimeoutCallback cb, void *opaque, virFreeCallback ff, virErrorPtr err)
+{
+    int ret = virEventAddTimeout(timeout, cb, opaque, ff);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 int virEventRegisterDefaultImplWrapper(virErrorPtr err)
 {
     int ret = virEventRegisterDefaultImpl();
@@ -1648,6 +1688,14 @@ int virConnectListNetworksWrapper(virConnectPtr conn, char ** const names, int m
 int virConnectNetworkEventDeregisterAnyWrapper(virConnectPtr conn, int callbackID, virErrorPtr err)
 {
     int ret = virConnectNetworkEventDeregisterAny(conn, callbackID);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virConnectNetworkEventRegisterAnyWrapper(virConnectPtr conn, virNetworkPtr net, int eventID, virConnectNetworkEventGenericCallback cb, void *opaque, virFreeCallback freecb, virErrorPtr err)
+{
+    int ret = virConnectNetworkEventRegisterAny(conn, net, eventID, cb, opaque, freecb);
     if (ret < 0)
         virCopyLastError(err);
     return ret;
@@ -1920,6 +1968,14 @@ int virConnectListAllNodeDevicesWrapper(virConnectPtr conn, virNodeDevicePtr **d
 int virConnectNodeDeviceEventDeregisterAnyWrapper(virConnectPtr conn, int callbackID, virErrorPtr err)
 {
     int ret = virConnectNodeDeviceEventDeregisterAny(conn, callbackID);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virConnectNodeDeviceEventRegisterAnyWrapper(virConnectPtr conn, virNodeDevicePtr dev, int eventID, virConnectNodeDeviceEventGenericCallback cb, void *opaque, virFreeCallback freecb, virErrorPtr err)
+{
+    int ret = virConnectNodeDeviceEventRegisterAny(conn, dev, eventID, cb, opaque, freecb);
     if (ret < 0)
         virCopyLastError(err);
     return ret;
@@ -2317,6 +2373,14 @@ int virConnectSecretEventDeregisterAnyWrapper(virConnectPtr conn, int callbackID
     return ret;
 }
 
+int virConnectSecretEventRegisterAnyWrapper(virConnectPtr conn, virSecretPtr secret, int eventID, virConnectSecretEventGenericCallback cb, void *opaque, virFreeCallback freecb, virErrorPtr err)
+{
+    int ret = virConnectSecretEventRegisterAny(conn, secret, eventID, cb, opaque, freecb);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 virSecretPtr virSecretDefineXMLWrapper(virConnectPtr conn, const char *xml, unsigned int flags, virErrorPtr err)
 {
     virSecretPtr ret = virSecretDefineXML(conn, xml, flags);
@@ -2464,6 +2528,14 @@ int virConnectNumOfStoragePoolsWrapper(virConnectPtr conn, virErrorPtr err)
 int virConnectStoragePoolEventDeregisterAnyWrapper(virConnectPtr conn, int callbackID, virErrorPtr err)
 {
     int ret = virConnectStoragePoolEventDeregisterAny(conn, callbackID);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virConnectStoragePoolEventRegisterAnyWrapper(virConnectPtr conn, virStoragePoolPtr pool, int eventID, virConnectStoragePoolEventGenericCallback cb, void *opaque, virFreeCallback freecb, virErrorPtr err)
+{
+    int ret = virConnectStoragePoolEventRegisterAny(conn, pool, eventID, cb, opaque, freecb);
     if (ret < 0)
         virCopyLastError(err);
     return ret;
@@ -2829,6 +2901,14 @@ int virStreamAbortWrapper(virStreamPtr stream, virErrorPtr err)
     return ret;
 }
 
+int virStreamEventAddCallbackWrapper(virStreamPtr stream, int events, virStreamEventCallback cb, void *opaque, virFreeCallback ff, virErrorPtr err)
+{
+    int ret = virStreamEventAddCallback(stream, events, cb, opaque, ff);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 int virStreamEventRemoveCallbackWrapper(virStreamPtr stream, virErrorPtr err)
 {
     int ret = virStreamEventRemoveCallback(stream);
@@ -2922,5 +3002,491 @@ int virDomainLxcEnterCGroupWrapper(virDomainPtr domain, unsigned int flags, virE
     int ret = virDomainLxcEnterCGroup(domain, flags);
     if (ret < 0)
         virCopyLastError(err);
+    return ret;
+}
+
+#include <stdlib.h>
+#include "_cgo_export.h"
+
+/* A Go callback's handle, in C memory; libvirt frees it through vh_free_callback. */
+void *vh_opaque(uintptr_t h)
+{
+    uintptr_t *p = malloc(sizeof(*p));
+    if (p)
+        *p = h;
+    return p;
+}
+
+void vh_free_callback(void *opaque)
+{
+    vhGoFreeCallback(*(uintptr_t *)opaque);
+    free(opaque);
+}
+
+static void vh_on_virConnectCloseFunc(virConnectPtr conn, int reason, void *opaque)
+{
+    vhGo_virConnectCloseFunc(conn, reason, *(uintptr_t *)opaque);
+}
+
+int vh_virConnectRegisterCloseCallback(virConnectPtr conn, uintptr_t h, virErrorPtr err)
+{
+    void *opaque = vh_opaque(h);
+    int ret = virConnectRegisterCloseCallbackWrapper(conn, (virConnectCloseFunc)vh_on_virConnectCloseFunc, opaque, vh_free_callback, err);
+    if (ret < 0)
+        free(opaque);
+    return ret;
+}
+
+int vh_virConnectUnregisterCloseCallback(virConnectPtr conn, virErrorPtr err)
+{
+    return virConnectUnregisterCloseCallbackWrapper(conn, (virConnectCloseFunc)vh_on_virConnectCloseFunc, err);
+}
+
+static int vh_on_virConnectDomainEventCallback(virConnectPtr conn, virDomainPtr dom, int event, int detail, void *opaque)
+{
+    vhGo_virConnectDomainEventCallback(conn, dom, event, detail, *(uintptr_t *)opaque);
+    return 0;
+}
+
+int vh_register_virConnectDomainEventRegisterAny_virConnectDomainEventCallback(virConnectPtr conn, virDomainPtr obj, int id, uintptr_t h, virErrorPtr err)
+{
+    void *opaque = vh_opaque(h);
+    int ret = virConnectDomainEventRegisterAnyWrapper(conn, obj, id, (virConnectDomainEventGenericCallback)vh_on_virConnectDomainEventCallback, opaque, vh_free_callback, err);
+    if (ret < 0)
+        free(opaque);
+    return ret;
+}
+
+static void vh_on_virConnectDomainEventGenericCallback(virConnectPtr conn, virDomainPtr dom, void *opaque)
+{
+    vhGo_virConnectDomainEventGenericCallback(conn, dom, *(uintptr_t *)opaque);
+}
+
+int vh_register_virConnectDomainEventRegisterAny_virConnectDomainEventGenericCallback(virConnectPtr conn, virDomainPtr obj, int id, uintptr_t h, virErrorPtr err)
+{
+    void *opaque = vh_opaque(h);
+    int ret = virConnectDomainEventRegisterAnyWrapper(conn, obj, id, (virConnectDomainEventGenericCallback)vh_on_virConnectDomainEventGenericCallback, opaque, vh_free_callback, err);
+    if (ret < 0)
+        free(opaque);
+    return ret;
+}
+
+static void vh_on_virConnectDomainEventRTCChangeCallback(virConnectPtr conn, virDomainPtr dom, long long utcoffset, void *opaque)
+{
+    vhGo_virConnectDomainEventRTCChangeCallback(conn, dom, utcoffset, *(uintptr_t *)opaque);
+}
+
+int vh_register_virConnectDomainEventRegisterAny_virConnectDomainEventRTCChangeCallback(virConnectPtr conn, virDomainPtr obj, int id, uintptr_t h, virErrorPtr err)
+{
+    void *opaque = vh_opaque(h);
+    int ret = virConnectDomainEventRegisterAnyWrapper(conn, obj, id, (virConnectDomainEventGenericCallback)vh_on_virConnectDomainEventRTCChangeCallback, opaque, vh_free_callback, err);
+    if (ret < 0)
+        free(opaque);
+    return ret;
+}
+
+static void vh_on_virConnectDomainEventWatchdogCallback(virConnectPtr conn, virDomainPtr dom, int action, void *opaque)
+{
+    vhGo_virConnectDomainEventWatchdogCallback(conn, dom, action, *(uintptr_t *)opaque);
+}
+
+int vh_register_virConnectDomainEventRegisterAny_virConnectDomainEventWatchdogCallback(virConnectPtr conn, virDomainPtr obj, int id, uintptr_t h, virErrorPtr err)
+{
+    void *opaque = vh_opaque(h);
+    int ret = virConnectDomainEventRegisterAnyWrapper(conn, obj, id, (virConnectDomainEventGenericCallback)vh_on_virConnectDomainEventWatchdogCallback, opaque, vh_free_callback, err);
+    if (ret < 0)
+        free(opaque);
+    return ret;
+}
+
+static void vh_on_virConnectDomainEventIOErrorCallback(virConnectPtr conn, virDomainPtr dom, const char *srcPath, const char *devAlias, int action, void *opaque)
+{
+    vhGo_virConnectDomainEventIOErrorCallback(conn, dom, (char *)srcPath, (char *)devAlias, action, *(uintptr_t *)opaque);
+}
+
+int vh_register_virConnectDomainEventRegisterAny_virConnectDomainEventIOErrorCallback(virConnectPtr conn, virDomainPtr obj, int id, uintptr_t h, virErrorPtr err)
+{
+    void *opaque = vh_opaque(h);
+    int ret = virConnectDomainEventRegisterAnyWrapper(conn, obj, id, (virConnectDomainEventGenericCallback)vh_on_virConnectDomainEventIOErrorCallback, opaque, vh_free_callback, err);
+    if (ret < 0)
+        free(opaque);
+    return ret;
+}
+
+static void vh_on_virConnectDomainEventIOErrorReasonCallback(virConnectPtr conn, virDomainPtr dom, const char *srcPath, const char *devAlias, int action, const char *reason, void *opaque)
+{
+    vhGo_virConnectDomainEventIOErrorReasonCallback(conn, dom, (char *)srcPath, (char *)devAlias, action, (char *)reason, *(uintptr_t *)opaque);
+}
+
+int vh_register_virConnectDomainEventRegisterAny_virConnectDomainEventIOErrorReasonCallback(virConnectPtr conn, virDomainPtr obj, int id, uintptr_t h, virErrorPtr err)
+{
+    void *opaque = vh_opaque(h);
+    int ret = virConnectDomainEventRegisterAnyWrapper(conn, obj, id, (virConnectDomainEventGenericCallback)vh_on_virConnectDomainEventIOErrorReasonCallback, opaque, vh_free_callback, err);
+    if (ret < 0)
+        free(opaque);
+    return ret;
+}
+
+static void vh_on_virConnectDomainEventBlockJobCallback(virConnectPtr conn, virDomainPtr dom, const char *disk, int type, int status, void *opaque)
+{
+    vhGo_virConnectDomainEventBlockJobCallback(conn, dom, (char *)disk, type, status, *(uintptr_t *)opaque);
+}
+
+int vh_register_virConnectDomainEventRegisterAny_virConnectDomainEventBlockJobCallback(virConnectPtr conn, virDomainPtr obj, int id, uintptr_t h, virErrorPtr err)
+{
+    void *opaque = vh_opaque(h);
+    int ret = virConnectDomainEventRegisterAnyWrapper(conn, obj, id, (virConnectDomainEventGenericCallback)vh_on_virConnectDomainEventBlockJobCallback, opaque, vh_free_callback, err);
+    if (ret < 0)
+        free(opaque);
+    return ret;
+}
+
+static void vh_on_virConnectDomainEventDiskChangeCallback(virConnectPtr conn, virDomainPtr dom, const char *oldSrcPath, const char *newSrcPath, const char *devAlias, int reason, void *opaque)
+{
+    vhGo_virConnectDomainEventDiskChangeCallback(conn, dom, (char *)oldSrcPath, (char *)newSrcPath, (char *)devAlias, reason, *(uintptr_t *)opaque);
+}
+
+int vh_register_virConnectDomainEventRegisterAny_virConnectDomainEventDiskChangeCallback(virConnectPtr conn, virDomainPtr obj, int id, uintptr_t h, virErrorPtr err)
+{
+    void *opaque = vh_opaque(h);
+    int ret = virConnectDomainEventRegisterAnyWrapper(conn, obj, id, (virConnectDomainEventGenericCallback)vh_on_virConnectDomainEventDiskChangeCallback, opaque, vh_free_callback, err);
+    if (ret < 0)
+        free(opaque);
+    return ret;
+}
+
+static void vh_on_virConnectDomainEventTrayChangeCallback(virConnectPtr conn, virDomainPtr dom, const char *devAlias, int reason, void *opaque)
+{
+    vhGo_virConnectDomainEventTrayChangeCallback(conn, dom, (char *)devAlias, reason, *(uintptr_t *)opaque);
+}
+
+int vh_register_virConnectDomainEventRegisterAny_virConnectDomainEventTrayChangeCallback(virConnectPtr conn, virDomainPtr obj, int id, uintptr_t h, virErrorPtr err)
+{
+    void *opaque = vh_opaque(h);
+    int ret = virConnectDomainEventRegisterAnyWrapper(conn, obj, id, (virConnectDomainEventGenericCallback)vh_on_virConnectDomainEventTrayChangeCallback, opaque, vh_free_callback, err);
+    if (ret < 0)
+        free(opaque);
+    return ret;
+}
+
+static void vh_on_virConnectDomainEventPMWakeupCallback(virConnectPtr conn, virDomainPtr dom, int reason, void *opaque)
+{
+    vhGo_virConnectDomainEventPMWakeupCallback(conn, dom, reason, *(uintptr_t *)opaque);
+}
+
+int vh_register_virConnectDomainEventRegisterAny_virConnectDomainEventPMWakeupCallback(virConnectPtr conn, virDomainPtr obj, int id, uintptr_t h, virErrorPtr err)
+{
+    void *opaque = vh_opaque(h);
+    int ret = virConnectDomainEventRegisterAnyWrapper(conn, obj, id, (virConnectDomainEventGenericCallback)vh_on_virConnectDomainEventPMWakeupCallback, opaque, vh_free_callback, err);
+    if (ret < 0)
+        free(opaque);
+    return ret;
+}
+
+static void vh_on_virConnectDomainEventPMSuspendCallback(virConnectPtr conn, virDomainPtr dom, int reason, void *opaque)
+{
+    vhGo_virConnectDomainEventPMSuspendCallback(conn, dom, reason, *(uintptr_t *)opaque);
+}
+
+int vh_register_virConnectDomainEventRegisterAny_virConnectDomainEventPMSuspendCallback(virConnectPtr conn, virDomainPtr obj, int id, uintptr_t h, virErrorPtr err)
+{
+    void *opaque = vh_opaque(h);
+    int ret = virConnectDomainEventRegisterAnyWrapper(conn, obj, id, (virConnectDomainEventGenericCallback)vh_on_virConnectDomainEventPMSuspendCallback, opaque, vh_free_callback, err);
+    if (ret < 0)
+        free(opaque);
+    return ret;
+}
+
+static void vh_on_virConnectDomainEventBalloonChangeCallback(virConnectPtr conn, virDomainPtr dom, unsigned long long actual, void *opaque)
+{
+    vhGo_virConnectDomainEventBalloonChangeCallback(conn, dom, actual, *(uintptr_t *)opaque);
+}
+
+int vh_register_virConnectDomainEventRegisterAny_virConnectDomainEventBalloonChangeCallback(virConnectPtr conn, virDomainPtr obj, int id, uintptr_t h, virErrorPtr err)
+{
+    void *opaque = vh_opaque(h);
+    int ret = virConnectDomainEventRegisterAnyWrapper(conn, obj, id, (virConnectDomainEventGenericCallback)vh_on_virConnectDomainEventBalloonChangeCallback, opaque, vh_free_callback, err);
+    if (ret < 0)
+        free(opaque);
+    return ret;
+}
+
+static void vh_on_virConnectDomainEventPMSuspendDiskCallback(virConnectPtr conn, virDomainPtr dom, int reason, void *opaque)
+{
+    vhGo_virConnectDomainEventPMSuspendDiskCallback(conn, dom, reason, *(uintptr_t *)opaque);
+}
+
+int vh_register_virConnectDomainEventRegisterAny_virConnectDomainEventPMSuspendDiskCallback(virConnectPtr conn, virDomainPtr obj, int id, uintptr_t h, virErrorPtr err)
+{
+    void *opaque = vh_opaque(h);
+    int ret = virConnectDomainEventRegisterAnyWrapper(conn, obj, id, (virConnectDomainEventGenericCallback)vh_on_virConnectDomainEventPMSuspendDiskCallback, opaque, vh_free_callback, err);
+    if (ret < 0)
+        free(opaque);
+    return ret;
+}
+
+static void vh_on_virConnectDomainEventDeviceRemovedCallback(virConnectPtr conn, virDomainPtr dom, const char *devAlias, void *opaque)
+{
+    vhGo_virConnectDomainEventDeviceRemovedCallback(conn, dom, (char *)devAlias, *(uintptr_t *)opaque);
+}
+
+int vh_register_virConnectDomainEventRegisterAny_virConnectDomainEventDeviceRemovedCallback(virConnectPtr conn, virDomainPtr obj, int id, uintptr_t h, virErrorPtr err)
+{
+    void *opaque = vh_opaque(h);
+    int ret = virConnectDomainEventRegisterAnyWrapper(conn, obj, id, (virConnectDomainEventGenericCallback)vh_on_virConnectDomainEventDeviceRemovedCallback, opaque, vh_free_callback, err);
+    if (ret < 0)
+        free(opaque);
+    return ret;
+}
+
+static void vh_on_virConnectDomainEventAgentLifecycleCallback(virConnectPtr conn, virDomainPtr dom, int state, int reason, void *opaque)
+{
+    vhGo_virConnectDomainEventAgentLifecycleCallback(conn, dom, state, reason, *(uintptr_t *)opaque);
+}
+
+int vh_register_virConnectDomainEventRegisterAny_virConnectDomainEventAgentLifecycleCallback(virConnectPtr conn, virDomainPtr obj, int id, uintptr_t h, virErrorPtr err)
+{
+    void *opaque = vh_opaque(h);
+    int ret = virConnectDomainEventRegisterAnyWrapper(conn, obj, id, (virConnectDomainEventGenericCallback)vh_on_virConnectDomainEventAgentLifecycleCallback, opaque, vh_free_callback, err);
+    if (ret < 0)
+        free(opaque);
+    return ret;
+}
+
+static void vh_on_virConnectDomainEventDeviceAddedCallback(virConnectPtr conn, virDomainPtr dom, const char *devAlias, void *opaque)
+{
+    vhGo_virConnectDomainEventDeviceAddedCallback(conn, dom, (char *)devAlias, *(uintptr_t *)opaque);
+}
+
+int vh_register_virConnectDomainEventRegisterAny_virConnectDomainEventDeviceAddedCallback(virConnectPtr conn, virDomainPtr obj, int id, uintptr_t h, virErrorPtr err)
+{
+    void *opaque = vh_opaque(h);
+    int ret = virConnectDomainEventRegisterAnyWrapper(conn, obj, id, (virConnectDomainEventGenericCallback)vh_on_virConnectDomainEventDeviceAddedCallback, opaque, vh_free_callback, err);
+    if (ret < 0)
+        free(opaque);
+    return ret;
+}
+
+static void vh_on_virConnectDomainEventMigrationIterationCallback(virConnectPtr conn, virDomainPtr dom, int iteration, void *opaque)
+{
+    vhGo_virConnectDomainEventMigrationIterationCallback(conn, dom, iteration, *(uintptr_t *)opaque);
+}
+
+int vh_register_virConnectDomainEventRegisterAny_virConnectDomainEventMigrationIterationCallback(virConnectPtr conn, virDomainPtr obj, int id, uintptr_t h, virErrorPtr err)
+{
+    void *opaque = vh_opaque(h);
+    int ret = virConnectDomainEventRegisterAnyWrapper(conn, obj, id, (virConnectDomainEventGenericCallback)vh_on_virConnectDomainEventMigrationIterationCallback, opaque, vh_free_callback, err);
+    if (ret < 0)
+        free(opaque);
+    return ret;
+}
+
+static void vh_on_virConnectDomainEventDeviceRemovalFailedCallback(virConnectPtr conn, virDomainPtr dom, const char *devAlias, void *opaque)
+{
+    vhGo_virConnectDomainEventDeviceRemovalFailedCallback(conn, dom, (char *)devAlias, *(uintptr_t *)opaque);
+}
+
+int vh_register_virConnectDomainEventRegisterAny_virConnectDomainEventDeviceRemovalFailedCallback(virConnectPtr conn, virDomainPtr obj, int id, uintptr_t h, virErrorPtr err)
+{
+    void *opaque = vh_opaque(h);
+    int ret = virConnectDomainEventRegisterAnyWrapper(conn, obj, id, (virConnectDomainEventGenericCallback)vh_on_virConnectDomainEventDeviceRemovalFailedCallback, opaque, vh_free_callback, err);
+    if (ret < 0)
+        free(opaque);
+    return ret;
+}
+
+static void vh_on_virConnectDomainEventMetadataChangeCallback(virConnectPtr conn, virDomainPtr dom, int type, const char *nsuri, void *opaque)
+{
+    vhGo_virConnectDomainEventMetadataChangeCallback(conn, dom, type, (char *)nsuri, *(uintptr_t *)opaque);
+}
+
+int vh_register_virConnectDomainEventRegisterAny_virConnectDomainEventMetadataChangeCallback(virConnectPtr conn, virDomainPtr obj, int id, uintptr_t h, virErrorPtr err)
+{
+    void *opaque = vh_opaque(h);
+    int ret = virConnectDomainEventRegisterAnyWrapper(conn, obj, id, (virConnectDomainEventGenericCallback)vh_on_virConnectDomainEventMetadataChangeCallback, opaque, vh_free_callback, err);
+    if (ret < 0)
+        free(opaque);
+    return ret;
+}
+
+static void vh_on_virConnectDomainEventBlockThresholdCallback(virConnectPtr conn, virDomainPtr dom, const char *dev, const char *path, unsigned long long threshold, unsigned long long excess, void *opaque)
+{
+    vhGo_virConnectDomainEventBlockThresholdCallback(conn, dom, (char *)dev, (char *)path, threshold, excess, *(uintptr_t *)opaque);
+}
+
+int vh_register_virConnectDomainEventRegisterAny_virConnectDomainEventBlockThresholdCallback(virConnectPtr conn, virDomainPtr obj, int id, uintptr_t h, virErrorPtr err)
+{
+    void *opaque = vh_opaque(h);
+    int ret = virConnectDomainEventRegisterAnyWrapper(conn, obj, id, (virConnectDomainEventGenericCallback)vh_on_virConnectDomainEventBlockThresholdCallback, opaque, vh_free_callback, err);
+    if (ret < 0)
+        free(opaque);
+    return ret;
+}
+
+static void vh_on_virConnectDomainEventMemoryFailureCallback(virConnectPtr conn, virDomainPtr dom, int recipient, int action, unsigned int flags, void *opaque)
+{
+    vhGo_virConnectDomainEventMemoryFailureCallback(conn, dom, recipient, action, flags, *(uintptr_t *)opaque);
+}
+
+int vh_register_virConnectDomainEventRegisterAny_virConnectDomainEventMemoryFailureCallback(virConnectPtr conn, virDomainPtr obj, int id, uintptr_t h, virErrorPtr err)
+{
+    void *opaque = vh_opaque(h);
+    int ret = virConnectDomainEventRegisterAnyWrapper(conn, obj, id, (virConnectDomainEventGenericCallback)vh_on_virConnectDomainEventMemoryFailureCallback, opaque, vh_free_callback, err);
+    if (ret < 0)
+        free(opaque);
+    return ret;
+}
+
+static void vh_on_virConnectDomainEventMemoryDeviceSizeChangeCallback(virConnectPtr conn, virDomainPtr dom, const char *alias, unsigned long long size, void *opaque)
+{
+    vhGo_virConnectDomainEventMemoryDeviceSizeChangeCallback(conn, dom, (char *)alias, size, *(uintptr_t *)opaque);
+}
+
+int vh_register_virConnectDomainEventRegisterAny_virConnectDomainEventMemoryDeviceSizeChangeCallback(virConnectPtr conn, virDomainPtr obj, int id, uintptr_t h, virErrorPtr err)
+{
+    void *opaque = vh_opaque(h);
+    int ret = virConnectDomainEventRegisterAnyWrapper(conn, obj, id, (virConnectDomainEventGenericCallback)vh_on_virConnectDomainEventMemoryDeviceSizeChangeCallback, opaque, vh_free_callback, err);
+    if (ret < 0)
+        free(opaque);
+    return ret;
+}
+
+static void vh_on_virEventHandleCallback(int watch, int fd, int events, void *opaque)
+{
+    vhGo_virEventHandleCallback(watch, fd, events, *(uintptr_t *)opaque);
+}
+
+int vh_virEventAddHandle(int fd, int events, uintptr_t h, virErrorPtr err)
+{
+    void *opaque = vh_opaque(h);
+    int ret = virEventAddHandleWrapper(fd, events, (virEventHandleCallback)vh_on_virEventHandleCallback, opaque, vh_free_callback, err);
+    if (ret < 0)
+        free(opaque);
+    return ret;
+}
+
+static void vh_on_virEventTimeoutCallback(int timer, void *opaque)
+{
+    vhGo_virEventTimeoutCallback(timer, *(uintptr_t *)opaque);
+}
+
+int vh_virEventAddTimeout(int timeout, uintptr_t h, virErrorPtr err)
+{
+    void *opaque = vh_opaque(h);
+    int ret = virEventAddTimeoutWrapper(timeout, (virEventTimeoutCallback)vh_on_virEventTimeoutCallback, opaque, vh_free_callback, err);
+    if (ret < 0)
+        free(opaque);
+    return ret;
+}
+
+static void vh_on_virConnectNetworkEventLifecycleCallback(virConnectPtr conn, virNetworkPtr net, int event, int detail, void *opaque)
+{
+    vhGo_virConnectNetworkEventLifecycleCallback(conn, net, event, detail, *(uintptr_t *)opaque);
+}
+
+int vh_register_virConnectNetworkEventRegisterAny_virConnectNetworkEventLifecycleCallback(virConnectPtr conn, virNetworkPtr obj, int id, uintptr_t h, virErrorPtr err)
+{
+    void *opaque = vh_opaque(h);
+    int ret = virConnectNetworkEventRegisterAnyWrapper(conn, obj, id, (virConnectNetworkEventGenericCallback)vh_on_virConnectNetworkEventLifecycleCallback, opaque, vh_free_callback, err);
+    if (ret < 0)
+        free(opaque);
+    return ret;
+}
+
+static void vh_on_virConnectNodeDeviceEventLifecycleCallback(virConnectPtr conn, virNodeDevicePtr dev, int event, int detail, void *opaque)
+{
+    vhGo_virConnectNodeDeviceEventLifecycleCallback(conn, dev, event, detail, *(uintptr_t *)opaque);
+}
+
+int vh_register_virConnectNodeDeviceEventRegisterAny_virConnectNodeDeviceEventLifecycleCallback(virConnectPtr conn, virNodeDevicePtr obj, int id, uintptr_t h, virErrorPtr err)
+{
+    void *opaque = vh_opaque(h);
+    int ret = virConnectNodeDeviceEventRegisterAnyWrapper(conn, obj, id, (virConnectNodeDeviceEventGenericCallback)vh_on_virConnectNodeDeviceEventLifecycleCallback, opaque, vh_free_callback, err);
+    if (ret < 0)
+        free(opaque);
+    return ret;
+}
+
+static void vh_on_virConnectNodeDeviceEventGenericCallback(virConnectPtr conn, virNodeDevicePtr dev, void *opaque)
+{
+    vhGo_virConnectNodeDeviceEventGenericCallback(conn, dev, *(uintptr_t *)opaque);
+}
+
+int vh_register_virConnectNodeDeviceEventRegisterAny_virConnectNodeDeviceEventGenericCallback(virConnectPtr conn, virNodeDevicePtr obj, int id, uintptr_t h, virErrorPtr err)
+{
+    void *opaque = vh_opaque(h);
+    int ret = virConnectNodeDeviceEventRegisterAnyWrapper(conn, obj, id, (virConnectNodeDeviceEventGenericCallback)vh_on_virConnectNodeDeviceEventGenericCallback, opaque, vh_free_callback, err);
+    if (ret < 0)
+        free(opaque);
+    return ret;
+}
+
+static void vh_on_virConnectSecretEventLifecycleCallback(virConnectPtr conn, virSecretPtr secret, int event, int detail, void *opaque)
+{
+    vhGo_virConnectSecretEventLifecycleCallback(conn, secret, event, detail, *(uintptr_t *)opaque);
+}
+
+int vh_register_virConnectSecretEventRegisterAny_virConnectSecretEventLifecycleCallback(virConnectPtr conn, virSecretPtr obj, int id, uintptr_t h, virErrorPtr err)
+{
+    void *opaque = vh_opaque(h);
+    int ret = virConnectSecretEventRegisterAnyWrapper(conn, obj, id, (virConnectSecretEventGenericCallback)vh_on_virConnectSecretEventLifecycleCallback, opaque, vh_free_callback, err);
+    if (ret < 0)
+        free(opaque);
+    return ret;
+}
+
+static void vh_on_virConnectSecretEventGenericCallback(virConnectPtr conn, virSecretPtr secret, void *opaque)
+{
+    vhGo_virConnectSecretEventGenericCallback(conn, secret, *(uintptr_t *)opaque);
+}
+
+int vh_register_virConnectSecretEventRegisterAny_virConnectSecretEventGenericCallback(virConnectPtr conn, virSecretPtr obj, int id, uintptr_t h, virErrorPtr err)
+{
+    void *opaque = vh_opaque(h);
+    int ret = virConnectSecretEventRegisterAnyWrapper(conn, obj, id, (virConnectSecretEventGenericCallback)vh_on_virConnectSecretEventGenericCallback, opaque, vh_free_callback, err);
+    if (ret < 0)
+        free(opaque);
+    return ret;
+}
+
+static void vh_on_virConnectStoragePoolEventLifecycleCallback(virConnectPtr conn, virStoragePoolPtr pool, int event, int detail, void *opaque)
+{
+    vhGo_virConnectStoragePoolEventLifecycleCallback(conn, pool, event, detail, *(uintptr_t *)opaque);
+}
+
+int vh_register_virConnectStoragePoolEventRegisterAny_virConnectStoragePoolEventLifecycleCallback(virConnectPtr conn, virStoragePoolPtr obj, int id, uintptr_t h, virErrorPtr err)
+{
+    void *opaque = vh_opaque(h);
+    int ret = virConnectStoragePoolEventRegisterAnyWrapper(conn, obj, id, (virConnectStoragePoolEventGenericCallback)vh_on_virConnectStoragePoolEventLifecycleCallback, opaque, vh_free_callback, err);
+    if (ret < 0)
+        free(opaque);
+    return ret;
+}
+
+static void vh_on_virConnectStoragePoolEventGenericCallback(virConnectPtr conn, virStoragePoolPtr pool, void *opaque)
+{
+    vhGo_virConnectStoragePoolEventGenericCallback(conn, pool, *(uintptr_t *)opaque);
+}
+
+int vh_register_virConnectStoragePoolEventRegisterAny_virConnectStoragePoolEventGenericCallback(virConnectPtr conn, virStoragePoolPtr obj, int id, uintptr_t h, virErrorPtr err)
+{
+    void *opaque = vh_opaque(h);
+    int ret = virConnectStoragePoolEventRegisterAnyWrapper(conn, obj, id, (virConnectStoragePoolEventGenericCallback)vh_on_virConnectStoragePoolEventGenericCallback, opaque, vh_free_callback, err);
+    if (ret < 0)
+        free(opaque);
+    return ret;
+}
+
+static void vh_on_virStreamEventCallback(virStreamPtr stream, int events, void *opaque)
+{
+    vhGo_virStreamEventCallback(stream, events, *(uintptr_t *)opaque);
+}
+
+int vh_virStreamEventAddCallback(virStreamPtr stream, int events, uintptr_t h, virErrorPtr err)
+{
+    void *opaque = vh_opaque(h);
+    int ret = virStreamEventAddCallbackWrapper(stream, events, (virStreamEventCallback)vh_on_virStreamEventCallback, opaque, vh_free_callback, err);
+    if (ret < 0)
+        free(opaque);
     return ret;
 }

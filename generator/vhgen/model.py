@@ -202,6 +202,14 @@ def _load_header(path):
             fixed=fd.get('fixed') or {}, write=bool(fd.get('write')), ret=voc.parse_ret(fd['ret']),
             args=args, flag_rules=fd.get('flag_rules') or [], denied_flags=fd.get('denied_flags')))
     functions.sort(key=lambda f: f.name)
+    callbacks = data.get('callbacks') or {}
+    for cb in callbacks.values():
+        # an argument given as {type, enum}: emitters see its C type; the enum is kept apart
+        for arg in cb.get('args', []):
+            (aname, atype), = arg.items()
+            if isinstance(atype, dict):
+                cb.setdefault('enums', {})[aname] = atype['enum']
+                arg[aname] = atype['type']
     structs = data.get('structs') or {}
     for st in structs.values():
         # a field given as {type, enum}: emitters see its C type; the enum it takes is kept apart
@@ -214,7 +222,7 @@ def _load_header(path):
         name=name, library=library, table=table, error_domain=data['error_domain'],
         handles=data.get('handles') or [], typedefs=data.get('typedefs') or [],
         enums=data.get('enums') or {}, macros=data.get('macros') or [],
-        structs=structs, callbacks=data.get('callbacks') or {},
+        structs=structs, callbacks=callbacks,
         variables=data.get('variables') or [], functions=functions,
         event_callbacks=data.get('event_callbacks') or {}), data
 
