@@ -281,3 +281,25 @@ func TestLifecycleEvents(t *testing.T) {
 		t.Fatalf("a second DomainEventDeregister succeeded")
 	}
 }
+
+func TestNewConnectWithAuth(t *testing.T) {
+	auth := &ConnectAuth{
+		CredType: []ConnectCredentialType{CRED_AUTHNAME},
+		Callback: func(creds []*ConnectCredential) {
+			for _, c := range creds {
+				c.Result = "user"
+			}
+		},
+	}
+	c, err := NewConnectWithAuth(testURI, auth, 0)
+	if err != nil {
+		t.Fatalf("NewConnectWithAuth: %v", err)
+	}
+	if uri, err := c.GetURI(); err != nil || uri != testURI {
+		t.Fatalf("GetURI = %q, %v", uri, err)
+	}
+	c.Close()
+	if _, err := NewConnectWithAuth("test://", nil, CONNECT_RO); err == nil || err.(Error).Code != ERR_INVALID_ARG {
+		t.Fatalf("NewConnectWithAuth(test://) = %v", err)
+	}
+}

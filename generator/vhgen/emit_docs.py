@@ -55,7 +55,8 @@ def _python_cell(p):
 def _go_cell(p):
     if p.status == 'not exposed':
         return 'not exposed: ' + p.reason
-    return '`%s`' % (p.name if not p.recv else '%s.%s' % (p.recv, p.name))
+    return '`%s`' % (p.name if not p.recv else '%s.%s' % (p.recv, p.name)) + (
+        ' (by hand)' if p.status == 'handwritten' else '')
 
 
 def full(api: Api, drivers_dir, python, go) -> str:

@@ -102,7 +102,7 @@ class Plan:
     fn: Function
     recv: str | None
     name: str
-    status: str          # generated | not exposed
+    status: str          # generated | handwritten | not exposed
     reason: str = ''
     fixed: dict = dataclasses.field(default_factory=dict)   # argument -> the value Go passes for it
     callback: str = ''   # 'events' (one method per event ID) or 'plain' (a Go func argument)
@@ -113,6 +113,9 @@ def plan(api: Api, fn: Function, rules) -> Plan:
     reason = binding_rules.match(rules['not_exposed'], fn.name)
     if reason:
         return Plan(fn, recv, name, 'not exposed', reason)
+    reason = rules.get('handwritten', {}).get(fn.name)
+    if reason:
+        return Plan(fn, recv, name, 'handwritten', reason)
     p = Plan(fn, recv, name, 'generated', fixed=rules.get('fixed', {}).get(fn.name, {}))
     cb = next((a for a in fn.args if a.kind == 'callback'), None)
     kinds = {a.kind for a in fn.args}
