@@ -3,7 +3,7 @@
 // from ../libvirtgo/bench_test.go (only the import path differs); do not edit it.
 module virthub.org/bench/go/virthub
 
-go 1.22
+go 1.24
 
 require virthub.org/go/libvirt v0.0.0
 
