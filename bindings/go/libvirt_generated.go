@@ -2661,6 +2661,68 @@ type StorageVolInfo struct {
 	Allocation uint64
 }
 
+// BaselineCPU calls virConnectBaselineCPU.
+func (o *Connect) BaselineCPU(xmlCPUs []string, flags ConnectBaselineCPUFlags) (string, error) {
+	var err C.virError
+	cXmlCPUs := make([]*C.char, len(xmlCPUs), len(xmlCPUs)+1)
+	for i, s := range xmlCPUs {
+		cXmlCPUs[i] = C.CString(s)
+		defer C.free(unsafe.Pointer(cXmlCPUs[i]))
+	}
+	var cXmlCPUsPtr **C.char
+	if len(cXmlCPUs) > 0 {
+		cXmlCPUsPtr = &cXmlCPUs[0]
+	}
+	ret := C.virConnectBaselineCPUWrapper(o.cptr(), cXmlCPUsPtr, C.uint(len(xmlCPUs)), C.uint(flags), &err)
+	if ret == nil {
+		return "", makeError(&err)
+	}
+	s := C.GoString(ret)
+	C.free(unsafe.Pointer(ret))
+	return s, nil
+}
+
+// BaselineHypervisorCPU calls virConnectBaselineHypervisorCPU.
+func (o *Connect) BaselineHypervisorCPU(emulator string, arch string, machine string, virttype string, xmlCPUs []string, flags ConnectBaselineCPUFlags) (string, error) {
+	var err C.virError
+	var cEmulator *C.char
+	if emulator != "" {
+		cEmulator = C.CString(emulator)
+		defer C.free(unsafe.Pointer(cEmulator))
+	}
+	var cArch *C.char
+	if arch != "" {
+		cArch = C.CString(arch)
+		defer C.free(unsafe.Pointer(cArch))
+	}
+	var cMachine *C.char
+	if machine != "" {
+		cMachine = C.CString(machine)
+		defer C.free(unsafe.Pointer(cMachine))
+	}
+	var cVirttype *C.char
+	if virttype != "" {
+		cVirttype = C.CString(virttype)
+		defer C.free(unsafe.Pointer(cVirttype))
+	}
+	cXmlCPUs := make([]*C.char, len(xmlCPUs), len(xmlCPUs)+1)
+	for i, s := range xmlCPUs {
+		cXmlCPUs[i] = C.CString(s)
+		defer C.free(unsafe.Pointer(cXmlCPUs[i]))
+	}
+	var cXmlCPUsPtr **C.char
+	if len(cXmlCPUs) > 0 {
+		cXmlCPUsPtr = &cXmlCPUs[0]
+	}
+	ret := C.virConnectBaselineHypervisorCPUWrapper(o.cptr(), cEmulator, cArch, cMachine, cVirttype, cXmlCPUsPtr, C.uint(len(xmlCPUs)), C.uint(flags), &err)
+	if ret == nil {
+		return "", makeError(&err)
+	}
+	s := C.GoString(ret)
+	C.free(unsafe.Pointer(ret))
+	return s, nil
+}
+
 // Close calls virConnectClose.
 func (o *Connect) Close() (int, error) {
 	var err C.virError
@@ -2918,6 +2980,21 @@ func GetVersion(type_ string) (uint64, uint64, error) {
 		return 0, 0, makeError(&err)
 	}
 	return uint64(cLibVer), uint64(cTypeVer), nil
+}
+
+// GetCellsFreeMemory calls virNodeGetCellsFreeMemory.
+func (o *Connect) GetCellsFreeMemory(startCell int, maxCells int) ([]uint64, error) {
+	var err C.virError
+	cFreeMems := make([]C.ulonglong, maxCells+1)    // never empty: C gets a pointer even for 0
+	ret := C.virNodeGetCellsFreeMemoryWrapper(o.cptr(), &cFreeMems[0], C.int(startCell), C.int(maxCells), &err)
+	if ret < 0 {
+		return nil, makeError(&err)
+	}
+	vcFreeMems := make([]uint64, 0, int(ret))
+	for _, x := range cFreeMems[:ret] {
+		vcFreeMems = append(vcFreeMems, uint64(x))
+	}
+	return vcFreeMems, nil
 }
 
 // GetFreeMemory calls virNodeGetFreeMemory.
@@ -3207,6 +3284,27 @@ func (o *Domain) AuthorizedSSHKeysGet(user string, flags uint32) ([]string, erro
 	return vcKeys, nil
 }
 
+// AuthorizedSSHKeysSet calls virDomainAuthorizedSSHKeysSet.
+func (o *Domain) AuthorizedSSHKeysSet(user string, keys []string, flags DomainAuthorizedSSHKeysFlags) error {
+	var err C.virError
+	cUser := C.CString(user)
+	defer C.free(unsafe.Pointer(cUser))
+	cKeys := make([]*C.char, len(keys), len(keys)+1)
+	for i, s := range keys {
+		cKeys[i] = C.CString(s)
+		defer C.free(unsafe.Pointer(cKeys[i]))
+	}
+	var cKeysPtr **C.char
+	if len(cKeys) > 0 {
+		cKeysPtr = &cKeys[0]
+	}
+	ret := C.virDomainAuthorizedSSHKeysSetWrapper(o.cptr(), cUser, cKeysPtr, C.uint(len(keys)), C.uint(flags), &err)
+	if ret < 0 {
+		return makeError(&err)
+	}
+	return nil
+}
+
 // BackupBegin calls virDomainBackupBegin.
 func (o *Domain) BackupBegin(backupXML string, checkpointXML string, flags DomainBackupBeginFlags) error {
 	var err C.virError
@@ -3280,6 +3378,19 @@ func (o *Domain) BlockJobSetSpeed(disk string, bandwidth uint64, flags DomainBlo
 		return makeError(&err)
 	}
 	return nil
+}
+
+// BlockPeek calls virDomainBlockPeek.
+func (o *Domain) BlockPeek(disk string, offset uint64, size uint64, flags uint32) ([]byte, error) {
+	var err C.virError
+	cDisk := C.CString(disk)
+	defer C.free(unsafe.Pointer(cDisk))
+	cBuffer := make([]byte, size+1)
+	ret := C.virDomainBlockPeekWrapper(o.cptr(), cDisk, C.ulonglong(offset), C.size_t(size), unsafe.Pointer(&cBuffer[0]), C.uint(flags), &err)
+	if ret < 0 {
+		return nil, makeError(&err)
+	}
+	return cBuffer[:size], nil
 }
 
 // BlockPull calls virDomainBlockPull.
@@ -3492,6 +3603,44 @@ func (o *Domain) DetachDeviceFlags(xml string, flags DomainDeviceModifyFlags) er
 		return makeError(&err)
 	}
 	return nil
+}
+
+// FSFreeze calls virDomainFSFreeze.
+func (o *Domain) FSFreeze(mountpoints []string, flags uint32) (int, error) {
+	var err C.virError
+	cMountpoints := make([]*C.char, len(mountpoints), len(mountpoints)+1)
+	for i, s := range mountpoints {
+		cMountpoints[i] = C.CString(s)
+		defer C.free(unsafe.Pointer(cMountpoints[i]))
+	}
+	var cMountpointsPtr **C.char
+	if len(cMountpoints) > 0 {
+		cMountpointsPtr = &cMountpoints[0]
+	}
+	ret := C.virDomainFSFreezeWrapper(o.cptr(), cMountpointsPtr, C.uint(len(mountpoints)), C.uint(flags), &err)
+	if ret < 0 {
+		return 0, makeError(&err)
+	}
+	return int(ret), nil
+}
+
+// FSThaw calls virDomainFSThaw.
+func (o *Domain) FSThaw(mountpoints []string, flags uint32) (int, error) {
+	var err C.virError
+	cMountpoints := make([]*C.char, len(mountpoints), len(mountpoints)+1)
+	for i, s := range mountpoints {
+		cMountpoints[i] = C.CString(s)
+		defer C.free(unsafe.Pointer(cMountpoints[i]))
+	}
+	var cMountpointsPtr **C.char
+	if len(cMountpoints) > 0 {
+		cMountpointsPtr = &cMountpoints[0]
+	}
+	ret := C.virDomainFSThawWrapper(o.cptr(), cMountpointsPtr, C.uint(len(mountpoints)), C.uint(flags), &err)
+	if ret < 0 {
+		return 0, makeError(&err)
+	}
+	return int(ret), nil
 }
 
 // FSTrim calls virDomainFSTrim.
@@ -3940,6 +4089,17 @@ func (o *Domain) ManagedSaveRemove(flags uint32) error {
 		return makeError(&err)
 	}
 	return nil
+}
+
+// MemoryPeek calls virDomainMemoryPeek.
+func (o *Domain) MemoryPeek(start uint64, size uint64, flags DomainMemoryFlags) ([]byte, error) {
+	var err C.virError
+	cBuffer := make([]byte, size+1)
+	ret := C.virDomainMemoryPeekWrapper(o.cptr(), C.ulonglong(start), C.size_t(size), unsafe.Pointer(&cBuffer[0]), C.uint(flags), &err)
+	if ret < 0 {
+		return nil, makeError(&err)
+	}
+	return cBuffer[:size], nil
 }
 
 // Migrate calls virDomainMigrate.
@@ -6451,6 +6611,20 @@ func (o *Connect) LookupSecretByUsage(usageType SecretUsageType, usageID string)
 	return newSecret(ret), nil
 }
 
+// SetValue calls virSecretSetValue.
+func (o *Secret) SetValue(value []byte, flags uint32) error {
+	var err C.virError
+	var cValue *C.uchar
+	if len(value) > 0 {
+		cValue = (*C.uchar)(unsafe.Pointer(&value[0]))
+	}
+	ret := C.virSecretSetValueWrapper(o.cptr(), cValue, C.size_t(len(value)), C.uint(flags), &err)
+	if ret < 0 {
+		return makeError(&err)
+	}
+	return nil
+}
+
 // Undefine calls virSecretUndefine.
 func (o *Secret) Undefine() error {
 	var err C.virError
@@ -7172,6 +7346,20 @@ func (o *Stream) RecvHole(flags uint32) (int64, error) {
 		return 0, makeError(&err)
 	}
 	return int64(cLength), nil
+}
+
+// Send calls virStreamSend.
+func (o *Stream) Send(data []byte) (int, error) {
+	var err C.virError
+	var cData *C.char
+	if len(data) > 0 {
+		cData = (*C.char)(unsafe.Pointer(&data[0]))
+	}
+	ret := C.virStreamSendWrapper(o.cptr(), cData, C.size_t(len(data)), &err)
+	if ret < 0 {
+		return 0, makeError(&err)
+	}
+	return int(ret), nil
 }
 
 // SendHole calls virStreamSendHole.

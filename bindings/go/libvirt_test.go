@@ -303,3 +303,23 @@ func TestNewConnectWithAuth(t *testing.T) {
 		t.Fatalf("NewConnectWithAuth(test://) = %v", err)
 	}
 }
+
+func TestSlicesInAndOut(t *testing.T) {
+	c := open(t)
+	free, err := c.GetCellsFreeMemory(0, 8)
+	if err != nil || len(free) != 2 || free[0] != 2097152 || free[1] != 4194304 {
+		t.Fatalf("GetCellsFreeMemory = %v, %v", free, err)
+	}
+	if _, err := c.GetCellsFreeMemory(0, 0); err == nil || err.(Error).Code != ERR_INVALID_ARG {
+		t.Fatalf("GetCellsFreeMemory(0, 0) = %v", err)
+	}
+	d, err := c.LookupDomainByName("test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Free()
+	// the test driver has no guest agent: the string slice reaches the driver, which says so
+	if _, err := d.FSFreeze([]string{"/", "/var"}, 0); err == nil || err.(Error).Code != ERR_NO_SUPPORT {
+		t.Fatalf("FSFreeze = %v", err)
+	}
+}

@@ -2,6 +2,22 @@
  * Each wrapper copies the error of a failed call in the same C call as the call itself. */
 #include "libvirt_wrappers.h"
 
+char * virConnectBaselineCPUWrapper(virConnectPtr conn, const char **xmlCPUs, unsigned int ncpus, unsigned int flags, virErrorPtr err)
+{
+    char *ret = virConnectBaselineCPU(conn, xmlCPUs, ncpus, flags);
+    if (ret == NULL)
+        virCopyLastError(err);
+    return ret;
+}
+
+char * virConnectBaselineHypervisorCPUWrapper(virConnectPtr conn, const char *emulator, const char *arch, const char *machine, const char *virttype, const char **xmlCPUs, unsigned int ncpus, unsigned int flags, virErrorPtr err)
+{
+    char *ret = virConnectBaselineHypervisorCPU(conn, emulator, arch, machine, virttype, xmlCPUs, ncpus, flags);
+    if (ret == NULL)
+        virCopyLastError(err);
+    return ret;
+}
+
 int virConnectCloseWrapper(virConnectPtr conn, virErrorPtr err)
 {
     int ret = virConnectClose(conn);
@@ -165,6 +181,14 @@ int virConnectUnregisterCloseCallbackWrapper(virConnectPtr conn, virConnectClose
 int virGetVersionWrapper(unsigned long *libVer, const char *type, unsigned long *typeVer, virErrorPtr err)
 {
     int ret = virGetVersion(libVer, type, typeVer);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virNodeGetCellsFreeMemoryWrapper(virConnectPtr conn, unsigned long long *freeMems, int startCell, int maxCells, virErrorPtr err)
+{
+    int ret = virNodeGetCellsFreeMemory(conn, freeMems, startCell, maxCells);
     if (ret < 0)
         virCopyLastError(err);
     return ret;
@@ -339,6 +363,14 @@ int virDomainAuthorizedSSHKeysGetWrapper(virDomainPtr domain, const char *user, 
     return ret;
 }
 
+int virDomainAuthorizedSSHKeysSetWrapper(virDomainPtr domain, const char *user, const char **keys, unsigned int nkeys, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainAuthorizedSSHKeysSet(domain, user, keys, nkeys, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 int virDomainBackupBeginWrapper(virDomainPtr domain, const char *backupXML, const char *checkpointXML, unsigned int flags, virErrorPtr err)
 {
     int ret = virDomainBackupBegin(domain, backupXML, checkpointXML, flags);
@@ -374,6 +406,14 @@ int virDomainBlockJobAbortWrapper(virDomainPtr dom, const char *disk, unsigned i
 int virDomainBlockJobSetSpeedWrapper(virDomainPtr dom, const char *disk, unsigned long bandwidth, unsigned int flags, virErrorPtr err)
 {
     int ret = virDomainBlockJobSetSpeed(dom, disk, bandwidth, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virDomainBlockPeekWrapper(virDomainPtr dom, const char *disk, unsigned long long offset, size_t size, void *buffer, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainBlockPeek(dom, disk, offset, size, buffer, flags);
     if (ret < 0)
         virCopyLastError(err);
     return ret;
@@ -518,6 +558,22 @@ int virDomainDetachDeviceAliasWrapper(virDomainPtr domain, const char *alias, un
 int virDomainDetachDeviceFlagsWrapper(virDomainPtr domain, const char *xml, unsigned int flags, virErrorPtr err)
 {
     int ret = virDomainDetachDeviceFlags(domain, xml, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virDomainFSFreezeWrapper(virDomainPtr dom, const char **mountpoints, unsigned int nmountpoints, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainFSFreeze(dom, mountpoints, nmountpoints, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virDomainFSThawWrapper(virDomainPtr dom, const char **mountpoints, unsigned int nmountpoints, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainFSThaw(dom, mountpoints, nmountpoints, flags);
     if (ret < 0)
         virCopyLastError(err);
     return ret;
@@ -824,6 +880,14 @@ char * virDomainManagedSaveGetXMLDescWrapper(virDomainPtr domain, unsigned int f
 int virDomainManagedSaveRemoveWrapper(virDomainPtr dom, unsigned int flags, virErrorPtr err)
 {
     int ret = virDomainManagedSaveRemove(dom, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virDomainMemoryPeekWrapper(virDomainPtr dom, unsigned long long start, size_t size, void *buffer, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainMemoryPeek(dom, start, size, buffer, flags);
     if (ret < 0)
         virCopyLastError(err);
     return ret;
@@ -2461,6 +2525,14 @@ virSecretPtr virSecretLookupByUsageWrapper(virConnectPtr conn, int usageType, co
     return ret;
 }
 
+int virSecretSetValueWrapper(virSecretPtr secret, const unsigned char *value, size_t value_size, unsigned int flags, virErrorPtr err)
+{
+    int ret = virSecretSetValue(secret, value, value_size, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 int virSecretUndefineWrapper(virSecretPtr secret, virErrorPtr err)
 {
     int ret = virSecretUndefine(secret);
@@ -2952,6 +3024,14 @@ virStreamPtr virStreamNewWrapper(virConnectPtr conn, unsigned int flags, virErro
 int virStreamRecvHoleWrapper(virStreamPtr stream, long long *length, unsigned int flags, virErrorPtr err)
 {
     int ret = virStreamRecvHole(stream, length, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virStreamSendWrapper(virStreamPtr stream, const char *data, size_t nbytes, virErrorPtr err)
+{
+    int ret = virStreamSend(stream, data, nbytes);
     if (ret < 0)
         virCopyLastError(err);
     return ret;

@@ -7,6 +7,8 @@
 #include <libvirt/libvirt-lxc.h>
 #include <libvirt/virterror.h>
 
+char * virConnectBaselineCPUWrapper(virConnectPtr conn, const char **xmlCPUs, unsigned int ncpus, unsigned int flags, virErrorPtr err);
+char * virConnectBaselineHypervisorCPUWrapper(virConnectPtr conn, const char *emulator, const char *arch, const char *machine, const char *virttype, const char **xmlCPUs, unsigned int ncpus, unsigned int flags, virErrorPtr err);
 int virConnectCloseWrapper(virConnectPtr conn, virErrorPtr err);
 int virConnectCompareCPUWrapper(virConnectPtr conn, const char *xmlDesc, unsigned int flags, virErrorPtr err);
 int virConnectCompareHypervisorCPUWrapper(virConnectPtr conn, const char *emulator, const char *arch, const char *machine, const char *virttype, const char *xmlCPU, unsigned int flags, virErrorPtr err);
@@ -28,6 +30,7 @@ int virConnectRegisterCloseCallbackWrapper(virConnectPtr conn, virConnectCloseFu
 int virConnectSetKeepAliveWrapper(virConnectPtr conn, int interval, unsigned int count, virErrorPtr err);
 int virConnectUnregisterCloseCallbackWrapper(virConnectPtr conn, virConnectCloseFunc cb, virErrorPtr err);
 int virGetVersionWrapper(unsigned long *libVer, const char *type, unsigned long *typeVer, virErrorPtr err);
+int virNodeGetCellsFreeMemoryWrapper(virConnectPtr conn, unsigned long long *freeMems, int startCell, int maxCells, virErrorPtr err);
 unsigned long long virNodeGetFreeMemoryWrapper(virConnectPtr conn, virErrorPtr err);
 int virNodeGetInfoWrapper(virConnectPtr conn, virNodeInfoPtr info, virErrorPtr err);
 int virNodeGetSecurityModelWrapper(virConnectPtr conn, virSecurityModelPtr secmodel, virErrorPtr err);
@@ -49,11 +52,13 @@ int virDomainAgentSetResponseTimeoutWrapper(virDomainPtr domain, int timeout, un
 int virDomainAttachDeviceWrapper(virDomainPtr domain, const char *xml, virErrorPtr err);
 int virDomainAttachDeviceFlagsWrapper(virDomainPtr domain, const char *xml, unsigned int flags, virErrorPtr err);
 int virDomainAuthorizedSSHKeysGetWrapper(virDomainPtr domain, const char *user, char ***keys, unsigned int flags, virErrorPtr err);
+int virDomainAuthorizedSSHKeysSetWrapper(virDomainPtr domain, const char *user, const char **keys, unsigned int nkeys, unsigned int flags, virErrorPtr err);
 int virDomainBackupBeginWrapper(virDomainPtr domain, const char *backupXML, const char *checkpointXML, unsigned int flags, virErrorPtr err);
 char * virDomainBackupGetXMLDescWrapper(virDomainPtr domain, unsigned int flags, virErrorPtr err);
 int virDomainBlockCommitWrapper(virDomainPtr dom, const char *disk, const char *base, const char *top, unsigned long bandwidth, unsigned int flags, virErrorPtr err);
 int virDomainBlockJobAbortWrapper(virDomainPtr dom, const char *disk, unsigned int flags, virErrorPtr err);
 int virDomainBlockJobSetSpeedWrapper(virDomainPtr dom, const char *disk, unsigned long bandwidth, unsigned int flags, virErrorPtr err);
+int virDomainBlockPeekWrapper(virDomainPtr dom, const char *disk, unsigned long long offset, size_t size, void *buffer, unsigned int flags, virErrorPtr err);
 int virDomainBlockPullWrapper(virDomainPtr dom, const char *disk, unsigned long bandwidth, unsigned int flags, virErrorPtr err);
 int virDomainBlockRebaseWrapper(virDomainPtr dom, const char *disk, const char *base, unsigned long bandwidth, unsigned int flags, virErrorPtr err);
 int virDomainBlockResizeWrapper(virDomainPtr dom, const char *disk, unsigned long long size, unsigned int flags, virErrorPtr err);
@@ -72,6 +77,8 @@ int virDomainDestroyFlagsWrapper(virDomainPtr domain, unsigned int flags, virErr
 int virDomainDetachDeviceWrapper(virDomainPtr domain, const char *xml, virErrorPtr err);
 int virDomainDetachDeviceAliasWrapper(virDomainPtr domain, const char *alias, unsigned int flags, virErrorPtr err);
 int virDomainDetachDeviceFlagsWrapper(virDomainPtr domain, const char *xml, unsigned int flags, virErrorPtr err);
+int virDomainFSFreezeWrapper(virDomainPtr dom, const char **mountpoints, unsigned int nmountpoints, unsigned int flags, virErrorPtr err);
+int virDomainFSThawWrapper(virDomainPtr dom, const char **mountpoints, unsigned int nmountpoints, unsigned int flags, virErrorPtr err);
 int virDomainFSTrimWrapper(virDomainPtr dom, const char *mountPoint, unsigned long long minimum, unsigned int flags, virErrorPtr err);
 int virDomainFreeWrapper(virDomainPtr domain, virErrorPtr err);
 int virDomainGetAutostartWrapper(virDomainPtr domain, int *autostart, virErrorPtr err);
@@ -110,6 +117,7 @@ int virDomainManagedSaveWrapper(virDomainPtr dom, unsigned int flags, virErrorPt
 int virDomainManagedSaveDefineXMLWrapper(virDomainPtr domain, const char *dxml, unsigned int flags, virErrorPtr err);
 char * virDomainManagedSaveGetXMLDescWrapper(virDomainPtr domain, unsigned int flags, virErrorPtr err);
 int virDomainManagedSaveRemoveWrapper(virDomainPtr dom, unsigned int flags, virErrorPtr err);
+int virDomainMemoryPeekWrapper(virDomainPtr dom, unsigned long long start, size_t size, void *buffer, unsigned int flags, virErrorPtr err);
 virDomainPtr virDomainMigrateWrapper(virDomainPtr domain, virConnectPtr dconn, unsigned long flags, const char *dname, const char *uri, unsigned long bandwidth, virErrorPtr err);
 virDomainPtr virDomainMigrate2Wrapper(virDomainPtr domain, virConnectPtr dconn, const char *dxml, unsigned long flags, const char *dname, const char *uri, unsigned long bandwidth, virErrorPtr err);
 int virDomainMigrateGetCompressionCacheWrapper(virDomainPtr domain, unsigned long long *cacheSize, unsigned int flags, virErrorPtr err);
@@ -314,6 +322,7 @@ char * virSecretGetXMLDescWrapper(virSecretPtr secret, unsigned int flags, virEr
 virSecretPtr virSecretLookupByUUIDWrapper(virConnectPtr conn, const unsigned char *uuid, virErrorPtr err);
 virSecretPtr virSecretLookupByUUIDStringWrapper(virConnectPtr conn, const char *uuidstr, virErrorPtr err);
 virSecretPtr virSecretLookupByUsageWrapper(virConnectPtr conn, int usageType, const char *usageID, virErrorPtr err);
+int virSecretSetValueWrapper(virSecretPtr secret, const unsigned char *value, size_t value_size, unsigned int flags, virErrorPtr err);
 int virSecretUndefineWrapper(virSecretPtr secret, virErrorPtr err);
 char * virConnectFindStoragePoolSourcesWrapper(virConnectPtr conn, const char *type, const char *srcSpec, unsigned int flags, virErrorPtr err);
 char * virConnectGetStoragePoolCapabilitiesWrapper(virConnectPtr conn, unsigned int flags, virErrorPtr err);
@@ -376,6 +385,7 @@ int virStreamFinishWrapper(virStreamPtr stream, virErrorPtr err);
 int virStreamFreeWrapper(virStreamPtr stream, virErrorPtr err);
 virStreamPtr virStreamNewWrapper(virConnectPtr conn, unsigned int flags, virErrorPtr err);
 int virStreamRecvHoleWrapper(virStreamPtr stream, long long *length, unsigned int flags, virErrorPtr err);
+int virStreamSendWrapper(virStreamPtr stream, const char *data, size_t nbytes, virErrorPtr err);
 int virStreamSendHoleWrapper(virStreamPtr stream, long long length, unsigned int flags, virErrorPtr err);
 int virConnectDomainQemuMonitorEventDeregisterWrapper(virConnectPtr conn, int callbackID, virErrorPtr err);
 char * virDomainQemuAgentCommandWrapper(virDomainPtr domain, const char *cmd, int timeout, unsigned int flags, virErrorPtr err);

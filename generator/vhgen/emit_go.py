@@ -32,9 +32,9 @@ C_GO = {'int': 'C.int', 'unsigned int': 'C.uint', 'unsigned long': 'C.ulong', 'u
         'virDomainBlockJobCursor': 'C.virDomainBlockJobCursor'}
 # int arguments and outputs that are booleans in libvirt-go-module
 BOOLEANS = {'autostart'}
-INPUTS = {'object', 'flags', 'in', 'string', 'uuid_string', 'uuid_in'}
+INPUTS = {'object', 'flags', 'in', 'string', 'uuid_string', 'uuid_in', 'string_array_in', 'buffer_in'}
 OUTPUTS = {'out', 'struct_out', 'uuid_out', 'uuid_string_out', 'names_out', 'ids_out', 'object_list_out',
-           'string_list_out', 'string_out'}
+           'string_list_out', 'string_out', 'array_out', 'buffer_out'}
 
 
 class BindingError(Exception):
@@ -142,9 +142,12 @@ def plan(api: Api, fn: Function, rules) -> Plan:
 
 
 def _counts(fn):
-    """Arguments Go computes: the capacity of a name or ID array, the size of a struct."""
+    """Arguments Go computes: the capacity of a name or ID array, the size of a struct, the
+    length of a slice."""
     return {a.attr('max') for a in fn.args if a.kind in ('names_out', 'ids_out')} | {
-        a.attr('size') for a in fn.args if a.kind == 'struct_out' and a.attr('size')}
+        a.attr('size') for a in fn.args if a.kind == 'struct_out' and a.attr('size')} | {
+        a.attr('count') for a in fn.args if a.kind == 'string_array_in' and a.attr('count')} | {
+        a.attr('size') for a in fn.args if a.kind == 'buffer_in'}
 
 
 def unsupported(api, p):
@@ -160,6 +163,11 @@ def unsupported(api, p):
             return 'argument %s of type %s has no Go type' % (a.name, a.ctype)
         if a.kind == 'struct_out' and not _struct_of(api, a):
             return 'struct %s is not described' % a.ctype
+        if a.kind == 'array_out' and (pointee(a.ctype) not in C_GO or not re.fullmatch(r'\w+', a.attr('count') or '')):
+            return 'array %s has no Go conversion yet' % a.name
+        if a.kind == 'buffer_out' and (a.ctype not in ('void *', 'unsigned char *', 'char *')
+                                       or not re.fullmatch(r'\w+', a.attr('size') or '')):
+            return 'buffer %s has no Go conversion yet' % a.name
     if fn.ret.kind in ('error', 'typed_param', 'buffer'):
         return 'a %s return has no Go conversion yet' % fn.ret.kind
     if fn.ret.kind == 'object' and fn.ret.borrowed:
@@ -348,7 +356,14 @@ def _go_function(api, p: Plan, names):
         gn = 'c' + camel(a.name)
         if a.name in counts:
             sized = next((x for x in fn.args if x.kind == 'struct_out' and x.attr('size') == a.name), None)
-            call.append('C.size_t(unsafe.Sizeof(c%s))' % camel(sized.name) if sized else 'C.int(max)')
+            sliced = next((x for x in fn.args if x.kind in ('string_array_in', 'buffer_in')
+                           and a.name in (x.attr('count'), x.attr('size'))), None)
+            if sized:
+                call.append('C.size_t(unsafe.Sizeof(c%s))' % camel(sized.name))
+            elif sliced:
+                call.append('%s(len(%s))' % (C_GO.get(a.ctype, 'C.int'), goname(sliced.name)))
+            else:
+                call.append('C.int(max)')
             continue
         if a.name in fixed:
             # libvirt-go-module passes a fixed value here
@@ -382,6 +397,33 @@ def _go_function(api, p: Plan, names):
             params.append('%s string' % n)
             pre += ['%s := C.CString(%s)' % (gn, n), 'defer C.free(unsafe.Pointer(%s))' % gn]
             call.append(gn)
+        elif k == 'string_array_in':
+            params.append('%s []string' % n)
+            # C strings in Go memory: a slice holding C pointers may be passed to C
+            pre += ['%s := make([]*C.char, len(%s), len(%s)+1)' % (gn, n, n), 'for i, s := range %s {' % n,
+                    '\t%s[i] = C.CString(s)' % gn, '\tdefer C.free(unsafe.Pointer(%s[i]))' % gn, '}']
+            if not a.attr('count'):
+                pre.append('%s = append(%s, nil)    // NULL-terminated' % (gn, gn))
+            pre += ['var %sPtr **C.char' % gn, 'if len(%s) > 0 {' % gn, '\t%sPtr = &%s[0]' % (gn, gn), '}']
+            call.append('%sPtr' % gn)
+        elif k == 'buffer_in':
+            params.append('%s []byte' % n)
+            ctype = a.ctype.replace('const ', '').replace(' *', '')
+            pre += ['var %s *C.%s' % (gn, {'unsigned char': 'uchar'}.get(ctype, ctype)), 'if len(%s) > 0 {' % n,
+                    '\t%s = (*C.%s)(unsafe.Pointer(&%s[0]))' % (gn, {'unsigned char': 'uchar'}.get(ctype, ctype), n), '}']
+            call.append(gn)
+        elif k == 'array_out':
+            elem = pointee(a.ctype)
+            count = goname(a.attr('count'))
+            pre += ['%s := make([]%s, %s+1)    // never empty: C gets a pointer even for 0' % (gn, C_GO[elem], count)]
+            call.append('&%s[0]' % gn)
+            results.append(('[]%s' % GO_SCALAR[elem], 'ARR:%s:%s' % (gn, GO_SCALAR[elem]), a.name))
+        elif k == 'buffer_out':
+            size = goname(a.attr('size'))
+            pre += ['%s := make([]byte, %s+1)' % (gn, size)]
+            call.append('unsafe.Pointer(&%s[0])' % gn if a.ctype == 'void *' else '(*C.%s)(unsafe.Pointer(&%s[0]))' % (
+                {'unsigned char *': 'uchar', 'char *': 'char'}[a.ctype], gn))
+            results.append(('[]byte', '%s[:%s]' % (gn, size), a.name))
         elif k == 'uuid_in':
             params.append('%s []byte' % n)
             pre += ['if len(%s) != C.VIR_UUID_BUFLEN {' % n,
@@ -439,7 +481,7 @@ def _go_function(api, p: Plan, names):
         else:
             raise BindingError('%s: %s' % (fn.name, k))
     ret = fn.ret
-    has_list = any(r[1].startswith(('LIST:', 'OBJS:', 'STRS:')) for r in results)
+    has_list = any(r[1].startswith(('LIST:', 'OBJS:', 'STRS:', 'ARR:')) for r in results)
     rk = ret.kind
     if rk in ('count', 'int') and not has_list and not results:
         results.insert(0, ('int', 'int(ret)', 'ret'))
@@ -508,6 +550,12 @@ def _go_function(api, p: Plan, names):
                      '\tfor _, s := range unsafe.Slice(%s, int(ret)) {' % gn,
                      '\t\t%s = append(%s, C.GoString(s))' % (v, v), '\t\tC.free(unsafe.Pointer(s))', '\t}',
                      '\tC.free(unsafe.Pointer(%s))' % gn, '}']
+            values.append(v)
+        elif expr.startswith('ARR:'):
+            gn, gt = expr.split(':')[1:]
+            v = 'v' + gn
+            body += ['%s := make([]%s, 0, int(ret))' % (v, gt), 'for _, x := range %s[:ret] {' % gn,
+                     '\t%s = append(%s, %s(x))' % (v, v, gt), '}']
             values.append(v)
         elif expr.startswith('STR:'):
             gn = expr.split(':')[1]
