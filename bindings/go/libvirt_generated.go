@@ -2985,7 +2985,7 @@ func GetVersion(type_ string) (uint64, uint64, error) {
 // GetCellsFreeMemory calls virNodeGetCellsFreeMemory.
 func (o *Connect) GetCellsFreeMemory(startCell int, maxCells int) ([]uint64, error) {
 	var err C.virError
-	cFreeMems := make([]C.ulonglong, maxCells+1)    // never empty: C gets a pointer even for 0
+	cFreeMems := make([]C.ulonglong, max(maxCells, 0)+1)
 	ret := C.virNodeGetCellsFreeMemoryWrapper(o.cptr(), &cFreeMems[0], C.int(startCell), C.int(maxCells), &err)
 	if ret < 0 {
 		return nil, makeError(&err)
@@ -3385,6 +3385,9 @@ func (o *Domain) BlockPeek(disk string, offset uint64, size uint64, flags uint32
 	var err C.virError
 	cDisk := C.CString(disk)
 	defer C.free(unsafe.Pointer(cDisk))
+	if uint64(size) >= 1<<31 {
+		return nil, invalidArg("size")
+	}
 	cBuffer := make([]byte, size+1)
 	ret := C.virDomainBlockPeekWrapper(o.cptr(), cDisk, C.ulonglong(offset), C.size_t(size), unsafe.Pointer(&cBuffer[0]), C.uint(flags), &err)
 	if ret < 0 {
@@ -4094,6 +4097,9 @@ func (o *Domain) ManagedSaveRemove(flags uint32) error {
 // MemoryPeek calls virDomainMemoryPeek.
 func (o *Domain) MemoryPeek(start uint64, size uint64, flags DomainMemoryFlags) ([]byte, error) {
 	var err C.virError
+	if uint64(size) >= 1<<31 {
+		return nil, invalidArg("size")
+	}
 	cBuffer := make([]byte, size+1)
 	ret := C.virDomainMemoryPeekWrapper(o.cptr(), C.ulonglong(start), C.size_t(size), unsafe.Pointer(&cBuffer[0]), C.uint(flags), &err)
 	if ret < 0 {

@@ -310,8 +310,10 @@ func TestSlicesInAndOut(t *testing.T) {
 	if err != nil || len(free) != 2 || free[0] != 2097152 || free[1] != 4194304 {
 		t.Fatalf("GetCellsFreeMemory = %v, %v", free, err)
 	}
-	if _, err := c.GetCellsFreeMemory(0, 0); err == nil || err.(Error).Code != ERR_INVALID_ARG {
-		t.Fatalf("GetCellsFreeMemory(0, 0) = %v", err)
+	for _, n := range []int{0, -1} {
+		if _, err := c.GetCellsFreeMemory(0, n); err == nil || err.(Error).Code != ERR_INVALID_ARG {
+			t.Fatalf("GetCellsFreeMemory(0, %d) = %v", n, err)
+		}
 	}
 	d, err := c.LookupDomainByName("test")
 	if err != nil {
@@ -321,5 +323,18 @@ func TestSlicesInAndOut(t *testing.T) {
 	// the test driver has no guest agent: the string slice reaches the driver, which says so
 	if _, err := d.FSFreeze([]string{"/", "/var"}, 0); err == nil || err.(Error).Code != ERR_NO_SUPPORT {
 		t.Fatalf("FSFreeze = %v", err)
+	}
+}
+
+// A size Go cannot allocate is refused with an error, not a panic.
+func TestHugeBufferIsRefused(t *testing.T) {
+	c := open(t)
+	d, err := c.LookupDomainByName("test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Free()
+	if _, err := d.BlockPeek("vda", 0, ^uint64(0), 0); err == nil || err.(Error).Code != ERR_INVALID_ARG {
+		t.Fatalf("BlockPeek of 2^64-1 bytes = %v", err)
 	}
 }

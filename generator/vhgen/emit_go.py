@@ -415,12 +415,15 @@ def _go_function(api, p: Plan, names):
         elif k == 'array_out':
             elem = pointee(a.ctype)
             count = goname(a.attr('count'))
-            pre += ['%s := make([]%s, %s+1)    // never empty: C gets a pointer even for 0' % (gn, C_GO[elem], count)]
+            # never empty, whatever the count: C gets a pointer and judges the count itself
+            pre += ['%s := make([]%s, max(%s, 0)+1)' % (gn, C_GO[elem], count)]
             call.append('&%s[0]' % gn)
             results.append(('[]%s' % GO_SCALAR[elem], 'ARR:%s:%s' % (gn, GO_SCALAR[elem]), a.name))
         elif k == 'buffer_out':
             size = goname(a.attr('size'))
-            pre += ['%s := make([]byte, %s+1)' % (gn, size)]
+            # a size Go cannot allocate is refused before C is called (libvirt's own limit is lower)
+            pre += ['if uint64(%s) >= 1<<31 {' % size, '\treturn @ZERO@invalidArg("%s")' % size, '}',
+                    '%s := make([]byte, %s+1)' % (gn, size)]
             call.append('unsafe.Pointer(&%s[0])' % gn if a.ctype == 'void *' else '(*C.%s)(unsafe.Pointer(&%s[0]))' % (
                 {'unsigned char *': 'uchar', 'char *': 'char'}[a.ctype], gn))
             results.append(('[]byte', '%s[:%s]' % (gn, size), a.name))
