@@ -494,16 +494,10 @@ class CRunner:
         return 'r == NULL'
 
     def struct_fields(self, struct):
-        for h in self.api.headers:
-            if struct in h.structs:
-                out = []
-                for f in h.structs[struct]['fields']:
-                    (name, ctype), = f.items()
-                    if isinstance(ctype, str):
-                        m = re.match(r'char (\w+)\[', ctype)
-                        out.append((name, 'char[]' if m else ctype))
-                return out
-        raise ScenarioError('no struct %s' % struct)
+        if struct not in self.api.structs:
+            raise ScenarioError('no struct %s' % struct)
+        return [(name, 'char[]' if re.match(r'char \w+\[', ctype) else ctype)
+                for name, ctype, _ in self.api.struct_fields(struct)]
 
     def scalar_printer(self, ctype, expr):
         if ctype == 'char[]':

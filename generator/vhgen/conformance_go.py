@@ -75,7 +75,7 @@ class GoRunner:
             raise Skip('uses %s, which an earlier step could not make in Go' % v)
         k = a.kind
         if k == 'callback':
-            if 'Unregister' in p.fn.name or 'Deregister' in p.fn.name:
+            if p.fn.unregisters:
                 return None         # Go names no callback to unregister
             if v is None:
                 raise Skip('a NULL callback has no Go value')
@@ -214,8 +214,7 @@ class GoRunner:
         for (cname, gt), var in zip(results, names):
             arg = next((a for a in fn.args if a.name == cname), None)
             if arg is not None and arg.kind == 'struct_out':
-                st = emit_go._struct_of(self.api, arg)
-                for fname, ftype, _ in emit_go._struct_fields(self.api, st):
+                for fname, ftype, _ in self.api.struct_fields(self.api.struct_of(arg.ctype)):
                     out['%s.%s' % (cname, fname)] = '%s.%s' % (var, emit_go.camel(fname))
             elif arg is not None and arg.kind == 'object_list_out':
                 out[cname] = 'namesOf(%s)' % var

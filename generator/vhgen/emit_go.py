@@ -122,10 +122,9 @@ def plan(api: Api, fn: Function, rules) -> Plan:
     if cb is not None and cb.attr('dispatch'):
         p.callback, p.name = 'events', '%sEvent*Register' % TYPES[fn.args[1].ctype]
         return p
-    if cb is not None and ({'opaque', 'free_callback'} <= kinds or 'opaque' not in kinds and
-                           ('Unregister' in fn.name or 'Deregister' in fn.name)):
+    if cb is not None and ({'opaque', 'free_callback'} <= kinds or 'opaque' not in kinds and fn.unregisters):
         try:
-            emit_go_callbacks.Emitter(api, rules, lambda e: e).check(cb.ctype)
+            emit_go_callbacks.check(api, cb.ctype)
             p.callback = 'plain'
             return p
         except emit_go_callbacks.Unsupported:
@@ -161,7 +160,7 @@ def unsupported(api, p):
         ctype = pointee(a.ctype) if a.kind == 'out' else a.ctype
         if a.kind in ('in', 'out') and (ctype not in GO_SCALAR or ctype not in C_GO):
             return 'argument %s of type %s has no Go type' % (a.name, a.ctype)
-        if a.kind == 'struct_out' and not _struct_of(api, a):
+        if a.kind == 'struct_out' and not api.struct_of(a.ctype):
             return 'struct %s is not described' % a.ctype
         if a.kind == 'array_out' and (pointee(a.ctype) not in C_GO or not re.fullmatch(r'\w+', a.attr('count') or '')):
             return 'array %s has no Go conversion yet' % a.name
@@ -172,14 +171,6 @@ def unsupported(api, p):
         return 'a %s return has no Go conversion yet' % fn.ret.kind
     if fn.ret.kind == 'object' and fn.ret.borrowed:
         return 'a borrowed object return has no Go conversion yet'
-    return None
-
-
-def _struct_of(api, a):
-    st = pointee(a.ctype)
-    for name in (st, st + 'Struct'):
-        if name in api.structs:
-            return name
     return None
 
 
@@ -228,7 +219,7 @@ def emit_c(ps, callbacks):
             c += ['    %s = %s;' % (_c_decl(fn.ret.ctype, 'ret'), call), '    if (%s)' % _failed(fn),
                   '        virCopyLastError(err);', '    return ret;']
         c += ['}', '']
-    h += ['', '/* callbacks (emit_go_callbacks.py) */'] + emit_go_callbacks.header_lines()[1:] + callbacks.h
+    h += ['', '/* callbacks (emit_go_callbacks.py) */'] + emit_go_callbacks.header_lines() + callbacks.h
     c += emit_go_callbacks.c_prelude() + callbacks.c
     return '\n'.join(h) + '\n', '\n'.join(c)
 
@@ -239,18 +230,6 @@ def _struct_go(api, struct):
     if name.endswith('Struct'):
         name = name[:-len('Struct')]
     return name
-
-
-def _struct_fields(api, struct):
-    """(name, C type, enum or None) of each field; a union is left out."""
-    out = []
-    enums = api.structs[struct].get('enums', {})
-    for f in api.structs[struct].get('fields', []):
-        (fname, ftype), = f.items()
-        if isinstance(ftype, dict):
-            continue
-        out.append((fname.split('[')[0], ftype, enums.get(fname)))
-    return out
 
 
 def _field_go(ftype):
@@ -304,10 +283,10 @@ def emit_go(api: Api, ps, names) -> str:
     for p in gen:
         for a in p.fn.args:
             if a.kind == 'struct_out':
-                structs.add(_struct_of(api, a))
+                structs.add(api.struct_of(a.ctype))
     for st in sorted(structs):
         out.append('type %s struct {' % _struct_go(api, st))
-        out += ['\t%s %s' % (camel(n), enum_type(e, names) if e else _field_go(t)) for n, t, e in _struct_fields(api, st)]
+        out += ['\t%s %s' % (camel(n), enum_type(e, names) if e else _field_go(t)) for n, t, e in api.struct_fields(st)]
         out += ['}', '']
     for p in gen:
         if not p.callback:
@@ -443,11 +422,11 @@ def _go_function(api, p: Plan, names):
                 gt = enum_type(a.attr('enum'), names) if a.attr('enum') else GO_SCALAR[t]
                 results.append((gt, '%s(%s)' % (gt, gn), a.name))
         elif k == 'struct_out':
-            st = _struct_of(api, a)
+            st = api.struct_of(a.ctype)
             pre.append('var %s C.%s' % (gn, st))
             call.append('&' + gn)
             fields = []
-            for fname, ftype, enum in _struct_fields(api, st):
+            for fname, ftype, enum in api.struct_fields(st):
                 gt = enum_type(enum, names) if enum else _field_go(ftype)
                 if gt == 'string':
                     fields.append('%s: C.GoString(&%s.%s[0])' % (camel(fname), gn, cfield(fname)) if '[' in ftype
@@ -500,7 +479,7 @@ def _go_function(api, p: Plan, names):
         results.insert(0, ('*%s' % TYPES[ret.ctype], 'new%s(ret)' % TYPES[ret.ctype], 'ret'))
     wrapper = 'C.%sWrapper(%s)' % (fn.name, ', '.join(call + ['&err']))
     body = ['var err C.virError'] + pre
-    zero = _zero_results(api, p, results)
+    zero = _zero_results(results)
     names_list = next((r for r in results if r[1].startswith('LIST:')), None)
     if names_list:
         gn, k = names_list[1].split(':')[1:]
@@ -596,7 +575,7 @@ def releases(p):
     return bool(s and s.kind == 'object' and p.fn.name in ('virConnectClose', 'vir%sFree' % TYPES[s.ctype]))
 
 
-def _zero_results(api, p, results):
+def _zero_results(results):
     zeros = []
     for gt, _, _ in results:
         if gt.startswith(('*', '[]')):

@@ -93,6 +93,13 @@ def _field(n):
     return {'nsuri': 'NSURI'}.get(n, n[0].upper() + n[1:])
 
 
+def check(api, cb_type):
+    """Raises Unsupported when a callback passes an argument Go does not convert yet."""
+    for n, t, e in cb_args(api, cb_type):
+        if t not in HANDLES and t not in C_ARG_GO:
+            raise Unsupported('callback %s passes %s' % (cb_type, t))
+
+
 class Emitter:
     def __init__(self, api, rules, enum_type):
         self.api = api
@@ -111,16 +118,11 @@ class Emitter:
             return GO_OF_C[t]
         raise Unsupported('callback argument of type %s' % t)
 
-    def check(self, cb_type):
-        for n, t, e in cb_args(self.api, cb_type):
-            if t not in HANDLES and t not in C_ARG_GO:
-                raise Unsupported('callback %s passes %s' % (cb_type, t))
-
     def trampoline(self, cb_type):
         """The C trampoline, the exported Go function and the Go callback type, once per type."""
         if cb_type in self.done:
             return
-        self.check(cb_type)
+        check(self.api, cb_type)
         self.done.add(cb_type)
         cb = self.api.callbacks[cb_type]
         args = cb_args(self.api, cb_type)
@@ -253,7 +255,7 @@ class Emitter:
 
 
 def header_lines():
-    return ['#include <stdint.h>', 'void vh_free_callback(void *opaque);', 'void *vh_opaque(uintptr_t h);']
+    return ['void vh_free_callback(void *opaque);', 'void *vh_opaque(uintptr_t h);']
 
 
 def c_prelude():

@@ -121,7 +121,7 @@ class Plan:
         skip = consumed(self.fn)
         return [a for a in self.fn.args if a.name not in skip and a.kind in INPUTS
                 and a.kind not in ('opaque', 'free_callback')
-                and not (a.kind == 'callback' and _unregisters(self.fn))]
+                and not (a.kind == 'callback' and self.fn.unregisters)]
 
     @property
     def outputs(self):
@@ -186,7 +186,7 @@ def unsupported(api, p: Plan):
             continue
         if a.kind not in INPUTS | OUTPUTS:
             return 'argument %s of kind %s has no Python conversion' % (a.name, a.kind)
-        if a.kind == 'callback' and not (_has(fn, 'opaque') or a.attr('dispatch') or _unregisters(fn)):
+        if a.kind == 'callback' and not (_has(fn, 'opaque') or a.attr('dispatch') or fn.unregisters):
             return 'callback %s has no opaque to carry the Python callable' % a.name
         if a.kind == 'callback' and a.ctype not in api.callbacks:
             return 'callback type %s is not described' % a.ctype
@@ -204,12 +204,6 @@ def unsupported(api, p: Plan):
     if fn.ret.kind == 'object' and fn.ret.borrowed:
         return 'a borrowed object return has no Python conversion'
     return None
-
-
-def _unregisters(fn):
-    """A call that names a registered callback by its function (virConnectUnregisterCloseCallback):
-    Python gives no callable, the wrapper passes the trampoline it registered."""
-    return 'Unregister' in fn.name or 'Deregister' in fn.name
 
 
 def _has(fn, kind):
@@ -271,19 +265,10 @@ def _count_of(fn, a):
     raise BindingError('%s: no count for %s' % (fn.name, k))
 
 
-def struct_fields(api, struct):
-    """(name, C type) of each field of a struct, in order."""
-    out = []
-    for f in api.structs[struct]['fields']:
-        (fname, ftype), = f.items()
-        out.append((fname.split('[')[0], ftype['type'] if isinstance(ftype, dict) else ftype))
-    return out
-
-
 def _struct_list(api, struct, var, units):
     """A filled struct as the list of its fields (libvirt-python's shape for info() and the like)."""
     items = []
-    for fname, ftype in struct_fields(api, struct):
+    for fname, ftype, _ in api.struct_fields(struct):
         expr = '%s.%s' % (var, fname)
         if ftype.startswith('char') and ('[' in ftype or ftype.endswith('*')) or ftype == 'const char *':
             items.append('vhpy::str_or_none(%s)' % expr)
@@ -398,7 +383,7 @@ def _wrapper(api, p: Plan, event_tables):
                                  % (value, n, a.ctype, _trampoline_name(cb_type)))
                 lines.append('    default: break;    // the C call reports the unknown event ID')
                 lines.append('    }')
-            elif _unregisters(fn):
+            elif fn.unregisters:
                 call.append(_trampoline_name(a.ctype))
             else:
                 call.append('%s_py.is_none() ? nullptr : %s' % (n, _trampoline_name(a.ctype)))
@@ -411,8 +396,7 @@ def _wrapper(api, p: Plan, event_tables):
             call.append('&' + n)
             parts[n] = ('py::int_(%s)' if pointee(a.ctype) != 'double' else 'py::float_(%s)') % n
         elif k == 'struct_out':
-            st = pointee(a.ctype)
-            st = st if st in api.structs else st + 'Struct'
+            st = api.struct_of(a.ctype)
             lines.append('    %s %s{};' % (st, n))
             call.append('&' + n)
             parts[n] = _struct_list(api, st, n, p.units)
@@ -670,8 +654,8 @@ def _describe(api, p: Plan, part):
     a = next(x for x in fn.args if x.name == part)
     if a.kind == 'struct_out':
         st = pointee(a.ctype)
-        fields = struct_fields(api, st if st in api.structs else st + 'Struct')
-        return 'the %s fields [%s]' % (st, ', '.join(n for n, _ in fields))
+        fields = api.struct_fields(api.struct_of(a.ctype))
+        return 'the %s fields [%s]' % (st, ', '.join(n for n, _, _ in fields))
     if a.kind == 'object_list_out':
         return 'a list of %s' % CLASSES[a.ctype.replace('*', '').strip()]
     words = OUT_WORDS[a.kind]
@@ -780,7 +764,7 @@ def signature(p: Plan):
     params = []
     for a in ins:
         name = _pyname(a.name)
-        if a.kind == 'callback' and not _unregisters(fn):
+        if a.kind == 'callback' and not fn.unregisters:
             # the Python callable and its opaque travel as one closure
             has_opaque = any(x.kind == 'opaque' for x in fn.args)
             params.append((name, None, _type_of(a)))

@@ -100,6 +100,12 @@ class Function:
         return None
 
     @property
+    def unregisters(self) -> bool:
+        """A call that names a registered callback by its function pointer
+        (virConnectUnregisterCloseCallback): a binding passes back the trampoline it registered."""
+        return 'Unregister' in self.name or 'Deregister' in self.name
+
+    @property
     def version_node(self):
         return NODE_PREFIX[self.library] + self.since
 
@@ -169,6 +175,24 @@ class Api:
     @property
     def structs(self):
         return {name: st for h in self.headers for name, st in h.structs.items()}
+
+    def struct_of(self, ctype):
+        """The struct a pointer type points to (virDomainInfoPtr -> virDomainInfo,
+        virDomainBlockStatsPtr -> virDomainBlockStatsStruct), or None."""
+        name = voc.pointee(ctype)
+        structs = self.structs
+        return next((n for n in (name, name + 'Struct') if n in structs), None)
+
+    def struct_fields(self, struct):
+        """(name, C type, enum or None) of each field of a struct, in order; a union is left out."""
+        st = self.structs[struct]
+        enums = st.get('enums', {})
+        out = []
+        for f in st.get('fields', []):
+            (fname, ftype), = f.items()
+            if isinstance(ftype, str):
+                out.append((fname, ftype, enums.get(fname)))
+        return out
 
     def library_functions(self, library):
         return [f for f in self.functions if f.library == library]

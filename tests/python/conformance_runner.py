@@ -125,9 +125,10 @@ def render_value(v):
 
 
 def object_name(obj):
-    for getter in ('name', 'getName', 'UUIDString'):
+    """What the C runner prints for an object in a list: its name (None for the unnamed)."""
+    for getter in ('name', 'getName'):
         if hasattr(obj, getter):
-            return getter == 'UUIDString' and None or getattr(obj, getter)()
+            return getattr(obj, getter)()
     return None
 
 
@@ -140,8 +141,7 @@ def fields_of(p, result):
     for name, v in values.items():
         arg = next((a for a in fn.args if a.name == name), None)
         if arg is not None and arg.kind == 'struct_out':
-            st = API.structs.get(arg.ctype[:-3]) and arg.ctype[:-3] or arg.ctype[:-3] + 'Struct'
-            for (fname, _), fv in zip(emit_python.struct_fields(API, st), v):
+            for (fname, _, _), fv in zip(API.struct_fields(API.struct_of(arg.ctype)), v):
                 if p.units.get(fname) == 'MiB':
                     fv <<= 10
                 out['%s.%s' % (name, fname)] = fv
@@ -181,7 +181,7 @@ def invoke(p, args, variables):
     elif callback:
         cb = Recorder(callback, False)
     cb_arg = next((a for a in fn.args if a.kind == 'callback'), None)
-    if cb_arg is not None and not emit_python._unregisters(fn):
+    if cb_arg is not None and not fn.unregisters:
         # the callable and its opaque take the callback's place
         pos = [a.name for a in p.inputs].index(cb_arg.name)
         py_args = values[:pos] + [cb] + ([None] if any(a.kind == 'opaque' for a in fn.args) else []) + values[pos:]

@@ -22,15 +22,17 @@ void raise(const char *fn)
     throw py::error_already_set();
 }
 
-// The capsule behind a capsule or a binding object (its `_o`); None when there is none.
-static py::object capsule_of(py::handle h)
+// The capsule behind a capsule or a binding object: its `_o`, None once the object is closed.
+// Every call converts its objects here, so the attribute name is interned once.
+static py::object capsule_of(py::handle h, const char *type)
 {
     if (PyCapsule_CheckExact(h.ptr()))
         return py::reinterpret_borrow<py::object>(h);
-    PyObject *o = PyObject_GetAttrString(h.ptr(), "_o");
+    static PyObject *o_name = PyUnicode_InternFromString("_o");
+    PyObject *o = PyObject_GetAttr(h.ptr(), o_name);
     if (!o) {
         PyErr_Clear();
-        return py::none();
+        type_error(std::string("expected a ") + type + " object");
     }
     return py::reinterpret_steal<py::object>(o);
 }
@@ -39,8 +41,8 @@ void *handle_ptr(py::handle h, const char *type)
 {
     if (h.is_none())
         return nullptr;
-    py::object cap = capsule_of(h);
-    if (cap.is_none() && !h.is_none() && PyObject_HasAttrString(h.ptr(), "_o"))
+    py::object cap = capsule_of(h, type);
+    if (cap.is_none())
         return nullptr;     // a closed object
     if (!PyCapsule_CheckExact(cap.ptr()))
         type_error(std::string("expected a ") + type + " object");
@@ -54,7 +56,7 @@ void *handle_ptr(py::handle h, const char *type)
 
 void mark_released(py::handle h)
 {
-    py::object cap = capsule_of(h);
+    py::object cap = capsule_of(h, "virthub");
     if (PyCapsule_CheckExact(cap.ptr()))
         PyCapsule_SetContext(cap.ptr(), &released_marker);
 }

@@ -90,10 +90,11 @@ def openAuth(uri: Optional[str], auth: Optional[list], flags: int = 0) -> Any:
 # ---- callbacks: the C module calls the closure with the C callback's arguments, handles as
 # capsules; the closure gives the application libvirt-python's arguments.
 def _wrap(owner, value):
-    if _lib.capsule_type(value) is None:
+    capsule = _lib.capsule_type(value)
+    if capsule is None:
         return value
-    from . import _CLASS_OF_CAPSULE
-    cls = _CLASS_OF_CAPSULE[_lib.capsule_type(value)]
+    from . import _CLASS_OF_CAPSULE     # the package's classes; it imports this module first
+    cls = _CLASS_OF_CAPSULE[capsule]
     if owner is not None and isinstance(owner, cls):
         return owner
     conn = owner._conn if owner is not None else None
