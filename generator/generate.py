@@ -56,7 +56,7 @@ def emit_conformance(api, args, write):
     errors = [(n, v) for n, v in api.header('virterror').enums['virErrorNumber']['values'].items()
               if isinstance(v, int) and not n.endswith('_LAST')]
     module = os.path.abspath(os.path.join(args.api, '..', 'bindings', 'go'))
-    write('go-conformance/main.go', conformance_go.go_runner(api, scenarios, plans, rules.get('enum_names', {}), errors))
+    write('go-conformance/main.go', conformance_go.go_runner(api, scenarios, plans, emit_go.GoNames(api, rules), errors))
     write('go-conformance/go.mod', 'module virthub.test/conformance\n\ngo 1.24\n\nrequire virthub.org/go/libvirt v0.0.0\n\n'
           'replace virthub.org/go/libvirt => %s\n' % module)
 
@@ -85,9 +85,13 @@ def support_docs(api, root, check):
 
 def go_module(api, api_dir, module_dir, check):
     try:
-        files, _ = emit_go.module_files(api, api_dir)
+        files, plans = emit_go.module_files(api, api_dir)
     except emit_go.BindingError as e:
         sys.exit('go binding: %s' % e)
+    missing = emit_go.missing_handwritten(plans, module_dir)
+    if missing:
+        sys.exit('go binding: api/bindings.yaml says these are written by hand, but %s has no such function: %s'
+                 % (module_dir, ', '.join(missing)))
     stale = [n for n, text in files.items()
              if not os.path.exists(os.path.join(module_dir, n)) or open(os.path.join(module_dir, n)).read() != text]
     if check:

@@ -3,6 +3,7 @@ package libvirt
 /*
 #include <stdlib.h>
 #include "auth_helper.h"
+#include "libvirt_wrappers.h"
 */
 import "C"
 
@@ -56,6 +57,22 @@ func NewConnectWithAuth(uri string, auth *ConnectAuth, flags ConnectFlags) (*Con
 	defer h.Delete()
 	var err C.virError
 	ptr := C.vhOpenAuth(cURI, cTypes, C.uint(len(types)), C.uintptr_t(h), C.uint(flags), &err)
+	if ptr == nil {
+		return nil, makeError(&err)
+	}
+	return newConnect(ptr), nil
+}
+
+// NewConnectWithAuthDefault calls virConnectOpenAuth with libvirt's default credentials
+// callback (virConnectAuthPtrDefault).
+func NewConnectWithAuthDefault(uri string, flags ConnectFlags) (*Connect, error) {
+	var cURI *C.char
+	if uri != "" {
+		cURI = C.CString(uri)
+		defer C.free(unsafe.Pointer(cURI))
+	}
+	var err C.virError
+	ptr := C.virConnectOpenAuthWrapper(cURI, C.virConnectAuthPtrDefault, C.uint(flags), &err)
 	if ptr == nil {
 		return nil, makeError(&err)
 	}

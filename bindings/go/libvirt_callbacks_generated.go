@@ -4,11 +4,15 @@
 package libvirt
 
 /*
+#include <stdlib.h>
 #include "libvirt_wrappers.h"
 */
 import "C"
 
-import "runtime/cgo"
+import (
+	"runtime/cgo"
+	"unsafe"
+)
 
 // callbackRecord is what a callback's cgo.Handle holds.
 type callbackRecord struct {
@@ -135,6 +139,20 @@ func (c *Connect) DomainEventIOErrorRegister(dom *Domain, callback DomainEventIO
 	h := newCallback(c, callback)
 	var err C.virError
 	ret := C.vh_register_virConnectDomainEventRegisterAny_virConnectDomainEventIOErrorCallback(c.cptr(), dom.cptr(), C.int(4), h, &err)
+	if ret < 0 {
+		cgo.Handle(h).Delete()
+		return 0, makeError(&err)
+	}
+	return int(ret), nil
+}
+
+type DomainEventGraphicsCallback func(c *Connect, o *Domain, event *DomainEventGraphics)
+
+// DomainEventGraphicsRegister calls virConnectDomainEventRegisterAny for VIR_DOMAIN_EVENT_ID_GRAPHICS.
+func (c *Connect) DomainEventGraphicsRegister(dom *Domain, callback DomainEventGraphicsCallback) (int, error) {
+	h := newCallback(c, callback)
+	var err C.virError
+	ret := C.vh_register_virConnectDomainEventRegisterAny_virConnectDomainEventGraphicsCallback(c.cptr(), dom.cptr(), C.int(5), h, &err)
 	if ret < 0 {
 		cgo.Handle(h).Delete()
 		return 0, makeError(&err)
@@ -346,6 +364,20 @@ func (c *Connect) DomainEventBlockJob2Register(dom *Domain, callback DomainEvent
 	return int(ret), nil
 }
 
+type DomainEventTunableCallback func(c *Connect, o *Domain, event *DomainEventTunable)
+
+// DomainEventTunableRegister calls virConnectDomainEventRegisterAny for VIR_DOMAIN_EVENT_ID_TUNABLE.
+func (c *Connect) DomainEventTunableRegister(dom *Domain, callback DomainEventTunableCallback) (int, error) {
+	h := newCallback(c, callback)
+	var err C.virError
+	ret := C.vh_register_virConnectDomainEventRegisterAny_virConnectDomainEventTunableCallback(c.cptr(), dom.cptr(), C.int(17), h, &err)
+	if ret < 0 {
+		cgo.Handle(h).Delete()
+		return 0, makeError(&err)
+	}
+	return int(ret), nil
+}
+
 // DomainEventAgentLifecycle is what a DomainEventAgentLifecycleCallback receives.
 type DomainEventAgentLifecycle struct {
 	State ConnectDomainEventAgentLifecycleState
@@ -397,6 +429,20 @@ func (c *Connect) DomainEventMigrationIterationRegister(dom *Domain, callback Do
 	h := newCallback(c, callback)
 	var err C.virError
 	ret := C.vh_register_virConnectDomainEventRegisterAny_virConnectDomainEventMigrationIterationCallback(c.cptr(), dom.cptr(), C.int(20), h, &err)
+	if ret < 0 {
+		cgo.Handle(h).Delete()
+		return 0, makeError(&err)
+	}
+	return int(ret), nil
+}
+
+type DomainEventJobCompletedCallback func(c *Connect, o *Domain, event *DomainEventJobCompleted)
+
+// DomainEventJobCompletedRegister calls virConnectDomainEventRegisterAny for VIR_DOMAIN_EVENT_ID_JOB_COMPLETED.
+func (c *Connect) DomainEventJobCompletedRegister(dom *Domain, callback DomainEventJobCompletedCallback) (int, error) {
+	h := newCallback(c, callback)
+	var err C.virError
+	ret := C.vh_register_virConnectDomainEventRegisterAny_virConnectDomainEventJobCompletedCallback(c.cptr(), dom.cptr(), C.int(21), h, &err)
 	if ret < 0 {
 		cgo.Handle(h).Delete()
 		return 0, makeError(&err)
@@ -469,7 +515,7 @@ func (c *Connect) DomainEventBlockThresholdRegister(dom *Domain, callback Domain
 type DomainEventMemoryFailure struct {
 	Recipient DomainMemoryFailureRecipientType
 	Action DomainMemoryFailureActionType
-	Flags uint
+	Flags DomainMemoryFailureFlags
 }
 
 type DomainEventMemoryFailureCallback func(c *Connect, o *Domain, event *DomainEventMemoryFailure)
@@ -670,6 +716,33 @@ func (o *Stream) EventAddCallback(events StreamEventType, callback StreamEventCa
 	return nil
 }
 
+// DomainQemuMonitorEvent is what a DomainQemuMonitorEventCallback receives.
+type DomainQemuMonitorEvent struct {
+	Event string
+	Seconds int64
+	Micros uint
+	Details string
+}
+
+type DomainQemuMonitorEventCallback func(c *Connect, o *Domain, event *DomainQemuMonitorEvent)
+
+// DomainQemuMonitorEventRegister calls virConnectDomainQemuMonitorEventRegister.
+func (o *Connect) DomainQemuMonitorEventRegister(dom *Domain, event string, callback DomainQemuMonitorEventCallback, flags DomainQemuMonitorEventFlags) (int, error) {
+	var err C.virError
+	var cevent *C.char
+	if event != "" {
+		cevent = C.CString(event)
+		defer C.free(unsafe.Pointer(cevent))
+	}
+	h := newCallback(o, callback)
+	ret := C.vh_virConnectDomainQemuMonitorEventRegister(o.cptr(), dom.cptr(), cevent, C.uint(flags), h, &err)
+	if ret < 0 {
+		cgo.Handle(h).Delete()
+		return 0, makeError(&err)
+	}
+	return int(ret), nil
+}
+
 //export vhGo_virConnectCloseFunc
 func vhGo_virConnectCloseFunc(conn_ C.virConnectPtr, reason_ C.int, h C.uintptr_t) {
 	rec := cgo.Handle(h).Value().(*callbackRecord)
@@ -709,6 +782,13 @@ func vhGo_virConnectDomainEventIOErrorCallback(conn_ C.virConnectPtr, dom_ C.vir
 	rec := cgo.Handle(h).Value().(*callbackRecord)
 	C.virDomainRef(dom_)
 	rec.cb.(DomainEventIOErrorCallback)(rec.conn, newDomain(dom_), &DomainEventIOError{SrcPath: C.GoString(srcPath_), DevAlias: C.GoString(devAlias_), Action: DomainEventIOErrorAction(action_)})
+}
+
+//export vhGo_virConnectDomainEventGraphicsCallback
+func vhGo_virConnectDomainEventGraphicsCallback(conn_ C.virConnectPtr, dom_ C.virDomainPtr, phase_ C.int, local_ *C.virDomainEventGraphicsAddress, remote_ *C.virDomainEventGraphicsAddress, authScheme_ *C.char, subject_ *C.virDomainEventGraphicsSubject, h C.uintptr_t) {
+	rec := cgo.Handle(h).Value().(*callbackRecord)
+	C.virDomainRef(dom_)
+	rec.cb.(DomainEventGraphicsCallback)(rec.conn, newDomain(dom_), eventGraphics(phase_, local_, remote_, C.GoString(authScheme_), subject_))
 }
 
 //export vhGo_virConnectDomainEventIOErrorReasonCallback
@@ -774,6 +854,13 @@ func vhGo_virConnectDomainEventDeviceRemovedCallback(conn_ C.virConnectPtr, dom_
 	rec.cb.(DomainEventDeviceRemovedCallback)(rec.conn, newDomain(dom_), &DomainEventDeviceRemoved{DevAlias: C.GoString(devAlias_)})
 }
 
+//export vhGo_virConnectDomainEventTunableCallback
+func vhGo_virConnectDomainEventTunableCallback(conn_ C.virConnectPtr, dom_ C.virDomainPtr, params_ C.virTypedParameterPtr, nparams_ C.int, h C.uintptr_t) {
+	rec := cgo.Handle(h).Value().(*callbackRecord)
+	C.virDomainRef(dom_)
+	rec.cb.(DomainEventTunableCallback)(rec.conn, newDomain(dom_), eventTunable(params_, nparams_))
+}
+
 //export vhGo_virConnectDomainEventAgentLifecycleCallback
 func vhGo_virConnectDomainEventAgentLifecycleCallback(conn_ C.virConnectPtr, dom_ C.virDomainPtr, state_ C.int, reason_ C.int, h C.uintptr_t) {
 	rec := cgo.Handle(h).Value().(*callbackRecord)
@@ -793,6 +880,13 @@ func vhGo_virConnectDomainEventMigrationIterationCallback(conn_ C.virConnectPtr,
 	rec := cgo.Handle(h).Value().(*callbackRecord)
 	C.virDomainRef(dom_)
 	rec.cb.(DomainEventMigrationIterationCallback)(rec.conn, newDomain(dom_), &DomainEventMigrationIteration{Iteration: int(iteration_)})
+}
+
+//export vhGo_virConnectDomainEventJobCompletedCallback
+func vhGo_virConnectDomainEventJobCompletedCallback(conn_ C.virConnectPtr, dom_ C.virDomainPtr, params_ C.virTypedParameterPtr, nparams_ C.int, h C.uintptr_t) {
+	rec := cgo.Handle(h).Value().(*callbackRecord)
+	C.virDomainRef(dom_)
+	rec.cb.(DomainEventJobCompletedCallback)(rec.conn, newDomain(dom_), eventJobCompleted(params_, nparams_))
 }
 
 //export vhGo_virConnectDomainEventDeviceRemovalFailedCallback
@@ -820,7 +914,7 @@ func vhGo_virConnectDomainEventBlockThresholdCallback(conn_ C.virConnectPtr, dom
 func vhGo_virConnectDomainEventMemoryFailureCallback(conn_ C.virConnectPtr, dom_ C.virDomainPtr, recipient_ C.int, action_ C.int, flags_ C.uint, h C.uintptr_t) {
 	rec := cgo.Handle(h).Value().(*callbackRecord)
 	C.virDomainRef(dom_)
-	rec.cb.(DomainEventMemoryFailureCallback)(rec.conn, newDomain(dom_), &DomainEventMemoryFailure{Recipient: DomainMemoryFailureRecipientType(recipient_), Action: DomainMemoryFailureActionType(action_), Flags: uint(flags_)})
+	rec.cb.(DomainEventMemoryFailureCallback)(rec.conn, newDomain(dom_), &DomainEventMemoryFailure{Recipient: DomainMemoryFailureRecipientType(recipient_), Action: DomainMemoryFailureActionType(action_), Flags: DomainMemoryFailureFlags(flags_)})
 }
 
 //export vhGo_virConnectDomainEventMemoryDeviceSizeChangeCallback
@@ -896,4 +990,11 @@ func vhGo_virStreamEventCallback(stream_ C.virStreamPtr, events_ C.int, h C.uint
 	rec := cgo.Handle(h).Value().(*callbackRecord)
 	C.virStreamRef(stream_)
 	rec.cb.(StreamEventCallback)(newStream(stream_), StreamEventType(events_))
+}
+
+//export vhGo_virConnectDomainQemuMonitorEventCallback
+func vhGo_virConnectDomainQemuMonitorEventCallback(conn_ C.virConnectPtr, dom_ C.virDomainPtr, event_ *C.char, seconds_ C.longlong, micros_ C.uint, details_ *C.char, h C.uintptr_t) {
+	rec := cgo.Handle(h).Value().(*callbackRecord)
+	C.virDomainRef(dom_)
+	rec.cb.(DomainQemuMonitorEventCallback)(rec.conn, newDomain(dom_), &DomainQemuMonitorEvent{Event: C.GoString(event_), Seconds: int64(seconds_), Micros: uint(micros_), Details: C.GoString(details_)})
 }

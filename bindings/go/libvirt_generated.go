@@ -10,6 +10,7 @@ import "C"
 
 import (
 	"runtime"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -2155,6 +2156,7 @@ type Connect struct {
 type connectRef struct {
 	ptr     C.virConnectPtr
 	cleanup runtime.Cleanup
+	extra   atomic.Int32 // references Ref took; Free and Close give these back first
 }
 
 func newConnect(ptr C.virConnectPtr) *Connect {
@@ -2170,8 +2172,11 @@ func (o *Connect) cptr() C.virConnectPtr {
 	return o.ref.ptr
 }
 
-// given back by Free or Close: the garbage collector has nothing left to free
+// a reference given back by Free or Close: once the last, the garbage collector has nothing left to free
 func (o *Connect) released() {
+	if o.ref.extra.Add(-1) >= 0 {
+		return
+	}
 	o.ref.cleanup.Stop()
 	o.ref.ptr = nil
 }
@@ -2185,6 +2190,7 @@ type Domain struct {
 type domainRef struct {
 	ptr     C.virDomainPtr
 	cleanup runtime.Cleanup
+	extra   atomic.Int32 // references Ref took; Free and Close give these back first
 }
 
 func newDomain(ptr C.virDomainPtr) *Domain {
@@ -2200,8 +2206,11 @@ func (o *Domain) cptr() C.virDomainPtr {
 	return o.ref.ptr
 }
 
-// given back by Free or Close: the garbage collector has nothing left to free
+// a reference given back by Free or Close: once the last, the garbage collector has nothing left to free
 func (o *Domain) released() {
+	if o.ref.extra.Add(-1) >= 0 {
+		return
+	}
 	o.ref.cleanup.Stop()
 	o.ref.ptr = nil
 }
@@ -2215,6 +2224,7 @@ type Network struct {
 type networkRef struct {
 	ptr     C.virNetworkPtr
 	cleanup runtime.Cleanup
+	extra   atomic.Int32 // references Ref took; Free and Close give these back first
 }
 
 func newNetwork(ptr C.virNetworkPtr) *Network {
@@ -2230,8 +2240,11 @@ func (o *Network) cptr() C.virNetworkPtr {
 	return o.ref.ptr
 }
 
-// given back by Free or Close: the garbage collector has nothing left to free
+// a reference given back by Free or Close: once the last, the garbage collector has nothing left to free
 func (o *Network) released() {
+	if o.ref.extra.Add(-1) >= 0 {
+		return
+	}
 	o.ref.cleanup.Stop()
 	o.ref.ptr = nil
 }
@@ -2245,6 +2258,7 @@ type NetworkPort struct {
 type networkPortRef struct {
 	ptr     C.virNetworkPortPtr
 	cleanup runtime.Cleanup
+	extra   atomic.Int32 // references Ref took; Free and Close give these back first
 }
 
 func newNetworkPort(ptr C.virNetworkPortPtr) *NetworkPort {
@@ -2260,8 +2274,11 @@ func (o *NetworkPort) cptr() C.virNetworkPortPtr {
 	return o.ref.ptr
 }
 
-// given back by Free or Close: the garbage collector has nothing left to free
+// a reference given back by Free or Close: once the last, the garbage collector has nothing left to free
 func (o *NetworkPort) released() {
+	if o.ref.extra.Add(-1) >= 0 {
+		return
+	}
 	o.ref.cleanup.Stop()
 	o.ref.ptr = nil
 }
@@ -2275,6 +2292,7 @@ type StoragePool struct {
 type storagePoolRef struct {
 	ptr     C.virStoragePoolPtr
 	cleanup runtime.Cleanup
+	extra   atomic.Int32 // references Ref took; Free and Close give these back first
 }
 
 func newStoragePool(ptr C.virStoragePoolPtr) *StoragePool {
@@ -2290,8 +2308,11 @@ func (o *StoragePool) cptr() C.virStoragePoolPtr {
 	return o.ref.ptr
 }
 
-// given back by Free or Close: the garbage collector has nothing left to free
+// a reference given back by Free or Close: once the last, the garbage collector has nothing left to free
 func (o *StoragePool) released() {
+	if o.ref.extra.Add(-1) >= 0 {
+		return
+	}
 	o.ref.cleanup.Stop()
 	o.ref.ptr = nil
 }
@@ -2305,6 +2326,7 @@ type StorageVol struct {
 type storageVolRef struct {
 	ptr     C.virStorageVolPtr
 	cleanup runtime.Cleanup
+	extra   atomic.Int32 // references Ref took; Free and Close give these back first
 }
 
 func newStorageVol(ptr C.virStorageVolPtr) *StorageVol {
@@ -2320,8 +2342,11 @@ func (o *StorageVol) cptr() C.virStorageVolPtr {
 	return o.ref.ptr
 }
 
-// given back by Free or Close: the garbage collector has nothing left to free
+// a reference given back by Free or Close: once the last, the garbage collector has nothing left to free
 func (o *StorageVol) released() {
+	if o.ref.extra.Add(-1) >= 0 {
+		return
+	}
 	o.ref.cleanup.Stop()
 	o.ref.ptr = nil
 }
@@ -2335,6 +2360,7 @@ type NodeDevice struct {
 type nodeDeviceRef struct {
 	ptr     C.virNodeDevicePtr
 	cleanup runtime.Cleanup
+	extra   atomic.Int32 // references Ref took; Free and Close give these back first
 }
 
 func newNodeDevice(ptr C.virNodeDevicePtr) *NodeDevice {
@@ -2350,8 +2376,11 @@ func (o *NodeDevice) cptr() C.virNodeDevicePtr {
 	return o.ref.ptr
 }
 
-// given back by Free or Close: the garbage collector has nothing left to free
+// a reference given back by Free or Close: once the last, the garbage collector has nothing left to free
 func (o *NodeDevice) released() {
+	if o.ref.extra.Add(-1) >= 0 {
+		return
+	}
 	o.ref.cleanup.Stop()
 	o.ref.ptr = nil
 }
@@ -2365,6 +2394,7 @@ type Interface struct {
 type interfaceRef struct {
 	ptr     C.virInterfacePtr
 	cleanup runtime.Cleanup
+	extra   atomic.Int32 // references Ref took; Free and Close give these back first
 }
 
 func newInterface(ptr C.virInterfacePtr) *Interface {
@@ -2380,8 +2410,11 @@ func (o *Interface) cptr() C.virInterfacePtr {
 	return o.ref.ptr
 }
 
-// given back by Free or Close: the garbage collector has nothing left to free
+// a reference given back by Free or Close: once the last, the garbage collector has nothing left to free
 func (o *Interface) released() {
+	if o.ref.extra.Add(-1) >= 0 {
+		return
+	}
 	o.ref.cleanup.Stop()
 	o.ref.ptr = nil
 }
@@ -2395,6 +2428,7 @@ type Secret struct {
 type secretRef struct {
 	ptr     C.virSecretPtr
 	cleanup runtime.Cleanup
+	extra   atomic.Int32 // references Ref took; Free and Close give these back first
 }
 
 func newSecret(ptr C.virSecretPtr) *Secret {
@@ -2410,8 +2444,11 @@ func (o *Secret) cptr() C.virSecretPtr {
 	return o.ref.ptr
 }
 
-// given back by Free or Close: the garbage collector has nothing left to free
+// a reference given back by Free or Close: once the last, the garbage collector has nothing left to free
 func (o *Secret) released() {
+	if o.ref.extra.Add(-1) >= 0 {
+		return
+	}
 	o.ref.cleanup.Stop()
 	o.ref.ptr = nil
 }
@@ -2425,6 +2462,7 @@ type NWFilter struct {
 type nWFilterRef struct {
 	ptr     C.virNWFilterPtr
 	cleanup runtime.Cleanup
+	extra   atomic.Int32 // references Ref took; Free and Close give these back first
 }
 
 func newNWFilter(ptr C.virNWFilterPtr) *NWFilter {
@@ -2440,8 +2478,11 @@ func (o *NWFilter) cptr() C.virNWFilterPtr {
 	return o.ref.ptr
 }
 
-// given back by Free or Close: the garbage collector has nothing left to free
+// a reference given back by Free or Close: once the last, the garbage collector has nothing left to free
 func (o *NWFilter) released() {
+	if o.ref.extra.Add(-1) >= 0 {
+		return
+	}
 	o.ref.cleanup.Stop()
 	o.ref.ptr = nil
 }
@@ -2455,6 +2496,7 @@ type NWFilterBinding struct {
 type nWFilterBindingRef struct {
 	ptr     C.virNWFilterBindingPtr
 	cleanup runtime.Cleanup
+	extra   atomic.Int32 // references Ref took; Free and Close give these back first
 }
 
 func newNWFilterBinding(ptr C.virNWFilterBindingPtr) *NWFilterBinding {
@@ -2470,8 +2512,11 @@ func (o *NWFilterBinding) cptr() C.virNWFilterBindingPtr {
 	return o.ref.ptr
 }
 
-// given back by Free or Close: the garbage collector has nothing left to free
+// a reference given back by Free or Close: once the last, the garbage collector has nothing left to free
 func (o *NWFilterBinding) released() {
+	if o.ref.extra.Add(-1) >= 0 {
+		return
+	}
 	o.ref.cleanup.Stop()
 	o.ref.ptr = nil
 }
@@ -2485,6 +2530,7 @@ type DomainSnapshot struct {
 type domainSnapshotRef struct {
 	ptr     C.virDomainSnapshotPtr
 	cleanup runtime.Cleanup
+	extra   atomic.Int32 // references Ref took; Free and Close give these back first
 }
 
 func newDomainSnapshot(ptr C.virDomainSnapshotPtr) *DomainSnapshot {
@@ -2500,8 +2546,11 @@ func (o *DomainSnapshot) cptr() C.virDomainSnapshotPtr {
 	return o.ref.ptr
 }
 
-// given back by Free or Close: the garbage collector has nothing left to free
+// a reference given back by Free or Close: once the last, the garbage collector has nothing left to free
 func (o *DomainSnapshot) released() {
+	if o.ref.extra.Add(-1) >= 0 {
+		return
+	}
 	o.ref.cleanup.Stop()
 	o.ref.ptr = nil
 }
@@ -2515,6 +2564,7 @@ type DomainCheckpoint struct {
 type domainCheckpointRef struct {
 	ptr     C.virDomainCheckpointPtr
 	cleanup runtime.Cleanup
+	extra   atomic.Int32 // references Ref took; Free and Close give these back first
 }
 
 func newDomainCheckpoint(ptr C.virDomainCheckpointPtr) *DomainCheckpoint {
@@ -2530,8 +2580,11 @@ func (o *DomainCheckpoint) cptr() C.virDomainCheckpointPtr {
 	return o.ref.ptr
 }
 
-// given back by Free or Close: the garbage collector has nothing left to free
+// a reference given back by Free or Close: once the last, the garbage collector has nothing left to free
 func (o *DomainCheckpoint) released() {
+	if o.ref.extra.Add(-1) >= 0 {
+		return
+	}
 	o.ref.cleanup.Stop()
 	o.ref.ptr = nil
 }
@@ -2545,6 +2598,7 @@ type Stream struct {
 type streamRef struct {
 	ptr     C.virStreamPtr
 	cleanup runtime.Cleanup
+	extra   atomic.Int32 // references Ref took; Free and Close give these back first
 }
 
 func newStream(ptr C.virStreamPtr) *Stream {
@@ -2560,8 +2614,11 @@ func (o *Stream) cptr() C.virStreamPtr {
 	return o.ref.ptr
 }
 
-// given back by Free or Close: the garbage collector has nothing left to free
+// a reference given back by Free or Close: once the last, the garbage collector has nothing left to free
 func (o *Stream) released() {
+	if o.ref.extra.Add(-1) >= 0 {
+		return
+	}
 	o.ref.cleanup.Stop()
 	o.ref.ptr = nil
 }
@@ -2579,17 +2636,9 @@ type DomainBlockJobInfo struct {
 	End uint64
 }
 
-type DomainBlockStats struct {
-	Rd_req int64
-	Rd_bytes int64
-	Wr_req int64
-	Wr_bytes int64
-	Errs int64
-}
-
 type DomainControlInfo struct {
 	State DomainControlState
-	Details uint
+	Details int
 	StateTime uint64
 }
 
@@ -2602,45 +2651,38 @@ type DomainInfo struct {
 }
 
 type DomainInterfaceStats struct {
-	Rx_bytes int64
-	Rx_packets int64
-	Rx_errs int64
-	Rx_drop int64
-	Tx_bytes int64
-	Tx_packets int64
-	Tx_errs int64
-	Tx_drop int64
-}
-
-type DomainJobInfo struct {
-	Type DomainJobType
-	TimeElapsed uint64
-	TimeRemaining uint64
-	DataTotal uint64
-	DataProcessed uint64
-	DataRemaining uint64
-	MemTotal uint64
-	MemProcessed uint64
-	MemRemaining uint64
-	FileTotal uint64
-	FileProcessed uint64
-	FileRemaining uint64
+	RxBytesSet bool
+	RxBytes int64
+	RxPacketsSet bool
+	RxPackets int64
+	RxErrsSet bool
+	RxErrs int64
+	RxDropSet bool
+	RxDrop int64
+	TxBytesSet bool
+	TxBytes int64
+	TxPacketsSet bool
+	TxPackets int64
+	TxErrsSet bool
+	TxErrs int64
+	TxDropSet bool
+	TxDrop int64
 }
 
 type NodeInfo struct {
 	Model string
 	Memory uint64
 	Cpus uint
-	Mhz uint
-	Nodes uint
-	Sockets uint
-	Cores uint
-	Threads uint
+	MHz uint
+	Nodes uint32
+	Sockets uint32
+	Cores uint32
+	Threads uint32
 }
 
 type SecurityLabel struct {
 	Label string
-	Enforcing int
+	Enforcing bool
 }
 
 type SecurityModel struct {
@@ -2659,6 +2701,812 @@ type StorageVolInfo struct {
 	Type StorageVolType
 	Capacity uint64
 	Allocation uint64
+}
+
+// DomainBlkioParameters holds the typed parameters of group blkio; a field counts only when its Set flag is true.
+type DomainBlkioParameters struct {
+	DeviceReadBpsSet bool
+	DeviceReadBps string
+	DeviceReadIopsSet bool
+	DeviceReadIops string
+	DeviceWeightSet bool
+	DeviceWeight string
+	DeviceWriteBpsSet bool
+	DeviceWriteBps string
+	DeviceWriteIopsSet bool
+	DeviceWriteIops string
+	WeightSet bool
+	Weight uint
+}
+
+func (p *DomainBlkioParameters) typedParams() []typedParam {
+	return []typedParam{
+		{"device_read_bytes_sec", &p.DeviceReadBpsSet, &p.DeviceReadBps},
+		{"device_read_iops_sec", &p.DeviceReadIopsSet, &p.DeviceReadIops},
+		{"device_weight", &p.DeviceWeightSet, &p.DeviceWeight},
+		{"device_write_bytes_sec", &p.DeviceWriteBpsSet, &p.DeviceWriteBps},
+		{"device_write_iops_sec", &p.DeviceWriteIopsSet, &p.DeviceWriteIops},
+		{"weight", &p.WeightSet, &p.Weight},
+	}
+}
+
+// DomainBlockCopyParameters holds the typed parameters of group block_copy; a field counts only when its Set flag is true.
+type DomainBlockCopyParameters struct {
+	BandwidthSet bool
+	Bandwidth uint64
+	BufSizeSet bool
+	BufSize uint64
+	GranularitySet bool
+	Granularity uint
+}
+
+func (p *DomainBlockCopyParameters) typedParams() []typedParam {
+	return []typedParam{
+		{"bandwidth", &p.BandwidthSet, &p.Bandwidth},
+		{"buf-size", &p.BufSizeSet, &p.BufSize},
+		{"granularity", &p.GranularitySet, &p.Granularity},
+	}
+}
+
+// DomainBlockIoTuneParameters holds the typed parameters of group block_iotune; a field counts only when its Set flag is true.
+type DomainBlockIoTuneParameters struct {
+	GroupNameSet bool
+	GroupName string
+	ReadBytesSecSet bool
+	ReadBytesSec uint64
+	ReadBytesSecMaxSet bool
+	ReadBytesSecMax uint64
+	ReadBytesSecMaxLengthSet bool
+	ReadBytesSecMaxLength uint64
+	ReadIopsSecSet bool
+	ReadIopsSec uint64
+	ReadIopsSecMaxSet bool
+	ReadIopsSecMax uint64
+	ReadIopsSecMaxLengthSet bool
+	ReadIopsSecMaxLength uint64
+	SizeIopsSecSet bool
+	SizeIopsSec uint64
+	TotalBytesSecSet bool
+	TotalBytesSec uint64
+	TotalBytesSecMaxSet bool
+	TotalBytesSecMax uint64
+	TotalBytesSecMaxLengthSet bool
+	TotalBytesSecMaxLength uint64
+	TotalIopsSecSet bool
+	TotalIopsSec uint64
+	TotalIopsSecMaxSet bool
+	TotalIopsSecMax uint64
+	TotalIopsSecMaxLengthSet bool
+	TotalIopsSecMaxLength uint64
+	WriteBytesSecSet bool
+	WriteBytesSec uint64
+	WriteBytesSecMaxSet bool
+	WriteBytesSecMax uint64
+	WriteBytesSecMaxLengthSet bool
+	WriteBytesSecMaxLength uint64
+	WriteIopsSecSet bool
+	WriteIopsSec uint64
+	WriteIopsSecMaxSet bool
+	WriteIopsSecMax uint64
+	WriteIopsSecMaxLengthSet bool
+	WriteIopsSecMaxLength uint64
+}
+
+func (p *DomainBlockIoTuneParameters) typedParams() []typedParam {
+	return []typedParam{
+		{"group_name", &p.GroupNameSet, &p.GroupName},
+		{"read_bytes_sec", &p.ReadBytesSecSet, &p.ReadBytesSec},
+		{"read_bytes_sec_max", &p.ReadBytesSecMaxSet, &p.ReadBytesSecMax},
+		{"read_bytes_sec_max_length", &p.ReadBytesSecMaxLengthSet, &p.ReadBytesSecMaxLength},
+		{"read_iops_sec", &p.ReadIopsSecSet, &p.ReadIopsSec},
+		{"read_iops_sec_max", &p.ReadIopsSecMaxSet, &p.ReadIopsSecMax},
+		{"read_iops_sec_max_length", &p.ReadIopsSecMaxLengthSet, &p.ReadIopsSecMaxLength},
+		{"size_iops_sec", &p.SizeIopsSecSet, &p.SizeIopsSec},
+		{"total_bytes_sec", &p.TotalBytesSecSet, &p.TotalBytesSec},
+		{"total_bytes_sec_max", &p.TotalBytesSecMaxSet, &p.TotalBytesSecMax},
+		{"total_bytes_sec_max_length", &p.TotalBytesSecMaxLengthSet, &p.TotalBytesSecMaxLength},
+		{"total_iops_sec", &p.TotalIopsSecSet, &p.TotalIopsSec},
+		{"total_iops_sec_max", &p.TotalIopsSecMaxSet, &p.TotalIopsSecMax},
+		{"total_iops_sec_max_length", &p.TotalIopsSecMaxLengthSet, &p.TotalIopsSecMaxLength},
+		{"write_bytes_sec", &p.WriteBytesSecSet, &p.WriteBytesSec},
+		{"write_bytes_sec_max", &p.WriteBytesSecMaxSet, &p.WriteBytesSecMax},
+		{"write_bytes_sec_max_length", &p.WriteBytesSecMaxLengthSet, &p.WriteBytesSecMaxLength},
+		{"write_iops_sec", &p.WriteIopsSecSet, &p.WriteIopsSec},
+		{"write_iops_sec_max", &p.WriteIopsSecMaxSet, &p.WriteIopsSecMax},
+		{"write_iops_sec_max_length", &p.WriteIopsSecMaxLengthSet, &p.WriteIopsSecMaxLength},
+	}
+}
+
+// DomainBlockStats holds the typed parameters of group block_stats; a field counts only when its Set flag is true.
+type DomainBlockStats struct {
+	ErrsSet bool
+	Errs int64
+	FlushReqSet bool
+	FlushReq int64
+	FlushTotalTimesSet bool
+	FlushTotalTimes int64
+	RdBytesSet bool
+	RdBytes int64
+	RdReqSet bool
+	RdReq int64
+	RdTotalTimesSet bool
+	RdTotalTimes int64
+	WrBytesSet bool
+	WrBytes int64
+	WrReqSet bool
+	WrReq int64
+	WrTotalTimesSet bool
+	WrTotalTimes int64
+}
+
+func (p *DomainBlockStats) typedParams() []typedParam {
+	return []typedParam{
+		{"errs", &p.ErrsSet, &p.Errs},
+		{"flush_operations", &p.FlushReqSet, &p.FlushReq},
+		{"flush_total_times", &p.FlushTotalTimesSet, &p.FlushTotalTimes},
+		{"rd_bytes", &p.RdBytesSet, &p.RdBytes},
+		{"rd_operations", &p.RdReqSet, &p.RdReq},
+		{"rd_total_times", &p.RdTotalTimesSet, &p.RdTotalTimes},
+		{"wr_bytes", &p.WrBytesSet, &p.WrBytes},
+		{"wr_operations", &p.WrReqSet, &p.WrReq},
+		{"wr_total_times", &p.WrTotalTimesSet, &p.WrTotalTimes},
+	}
+}
+
+// DomainInterfaceParameters holds the typed parameters of group interface; a field counts only when its Set flag is true.
+type DomainInterfaceParameters struct {
+	BandwidthInAverageSet bool
+	BandwidthInAverage uint
+	BandwidthInBurstSet bool
+	BandwidthInBurst uint
+	BandwidthInFloorSet bool
+	BandwidthInFloor uint
+	BandwidthInPeakSet bool
+	BandwidthInPeak uint
+	BandwidthOutAverageSet bool
+	BandwidthOutAverage uint
+	BandwidthOutBurstSet bool
+	BandwidthOutBurst uint
+	BandwidthOutPeakSet bool
+	BandwidthOutPeak uint
+}
+
+func (p *DomainInterfaceParameters) typedParams() []typedParam {
+	return []typedParam{
+		{"inbound.average", &p.BandwidthInAverageSet, &p.BandwidthInAverage},
+		{"inbound.burst", &p.BandwidthInBurstSet, &p.BandwidthInBurst},
+		{"inbound.floor", &p.BandwidthInFloorSet, &p.BandwidthInFloor},
+		{"inbound.peak", &p.BandwidthInPeakSet, &p.BandwidthInPeak},
+		{"outbound.average", &p.BandwidthOutAverageSet, &p.BandwidthOutAverage},
+		{"outbound.burst", &p.BandwidthOutBurstSet, &p.BandwidthOutBurst},
+		{"outbound.peak", &p.BandwidthOutPeakSet, &p.BandwidthOutPeak},
+	}
+}
+
+// DomainJobInfo holds the typed parameters of group job_stats; a field counts only when its Set flag is true.
+type DomainJobInfo struct {
+	Type DomainJobType
+	AutoConvergeThrottleSet bool
+	AutoConvergeThrottle int
+	CompressionBytesSet bool
+	CompressionBytes uint64
+	CompressionCacheSet bool
+	CompressionCache uint64
+	CompressionCacheMissesSet bool
+	CompressionCacheMisses uint64
+	CompressionOverflowSet bool
+	CompressionOverflow uint64
+	CompressionPagesSet bool
+	CompressionPages uint64
+	DataProcessedSet bool
+	DataProcessed uint64
+	DataRemainingSet bool
+	DataRemaining uint64
+	DataTotalSet bool
+	DataTotal uint64
+	DiskBpsSet bool
+	DiskBps uint64
+	DiskProcessedSet bool
+	DiskProcessed uint64
+	DiskRemainingSet bool
+	DiskRemaining uint64
+	DiskTempTotalSet bool
+	DiskTempTotal uint64
+	DiskTempUsedSet bool
+	DiskTempUsed uint64
+	DiskTotalSet bool
+	DiskTotal uint64
+	DowntimeSet bool
+	Downtime uint64
+	DowntimeNetSet bool
+	DowntimeNet uint64
+	ErrorMessageSet bool
+	ErrorMessage string
+	MemBpsSet bool
+	MemBps uint64
+	MemConstantSet bool
+	MemConstant uint64
+	MemDirtyRateSet bool
+	MemDirtyRate uint64
+	MemIterationSet bool
+	MemIteration uint64
+	MemNormalSet bool
+	MemNormal uint64
+	MemNormalBytesSet bool
+	MemNormalBytes uint64
+	MemPageSizeSet bool
+	MemPageSize uint64
+	MemPostcopyReqsSet bool
+	MemPostcopyReqs uint64
+	MemProcessedSet bool
+	MemProcessed uint64
+	MemRemainingSet bool
+	MemRemaining uint64
+	MemTotalSet bool
+	MemTotal uint64
+	OperationSet bool
+	Operation DomainJobOperationType
+	SetupTimeSet bool
+	SetupTime uint64
+	JobSuccessSet bool
+	JobSuccess bool
+	TimeElapsedSet bool
+	TimeElapsed uint64
+	TimeElapsedNetSet bool
+	TimeElapsedNet uint64
+	TimeRemainingSet bool
+	TimeRemaining uint64
+}
+
+func (p *DomainJobInfo) typedParams() []typedParam {
+	return []typedParam{
+		{"auto_converge_throttle", &p.AutoConvergeThrottleSet, &p.AutoConvergeThrottle},
+		{"compression_bytes", &p.CompressionBytesSet, &p.CompressionBytes},
+		{"compression_cache", &p.CompressionCacheSet, &p.CompressionCache},
+		{"compression_cache_misses", &p.CompressionCacheMissesSet, &p.CompressionCacheMisses},
+		{"compression_overflow", &p.CompressionOverflowSet, &p.CompressionOverflow},
+		{"compression_pages", &p.CompressionPagesSet, &p.CompressionPages},
+		{"data_processed", &p.DataProcessedSet, &p.DataProcessed},
+		{"data_remaining", &p.DataRemainingSet, &p.DataRemaining},
+		{"data_total", &p.DataTotalSet, &p.DataTotal},
+		{"disk_bps", &p.DiskBpsSet, &p.DiskBps},
+		{"disk_processed", &p.DiskProcessedSet, &p.DiskProcessed},
+		{"disk_remaining", &p.DiskRemainingSet, &p.DiskRemaining},
+		{"disk_temp_total", &p.DiskTempTotalSet, &p.DiskTempTotal},
+		{"disk_temp_used", &p.DiskTempUsedSet, &p.DiskTempUsed},
+		{"disk_total", &p.DiskTotalSet, &p.DiskTotal},
+		{"downtime", &p.DowntimeSet, &p.Downtime},
+		{"downtime_net", &p.DowntimeNetSet, &p.DowntimeNet},
+		{"errmsg", &p.ErrorMessageSet, &p.ErrorMessage},
+		{"memory_bps", &p.MemBpsSet, &p.MemBps},
+		{"memory_constant", &p.MemConstantSet, &p.MemConstant},
+		{"memory_dirty_rate", &p.MemDirtyRateSet, &p.MemDirtyRate},
+		{"memory_iteration", &p.MemIterationSet, &p.MemIteration},
+		{"memory_normal", &p.MemNormalSet, &p.MemNormal},
+		{"memory_normal_bytes", &p.MemNormalBytesSet, &p.MemNormalBytes},
+		{"memory_page_size", &p.MemPageSizeSet, &p.MemPageSize},
+		{"memory_postcopy_requests", &p.MemPostcopyReqsSet, &p.MemPostcopyReqs},
+		{"memory_processed", &p.MemProcessedSet, &p.MemProcessed},
+		{"memory_remaining", &p.MemRemainingSet, &p.MemRemaining},
+		{"memory_total", &p.MemTotalSet, &p.MemTotal},
+		{"operation", &p.OperationSet, (*int)(&p.Operation)},
+		{"setup_time", &p.SetupTimeSet, &p.SetupTime},
+		{"success", &p.JobSuccessSet, &p.JobSuccess},
+		{"time_elapsed", &p.TimeElapsedSet, &p.TimeElapsed},
+		{"time_elapsed_net", &p.TimeElapsedNetSet, &p.TimeElapsedNet},
+		{"time_remaining", &p.TimeRemainingSet, &p.TimeRemaining},
+	}
+}
+
+// DomainLaunchSecurityParameters holds the typed parameters of group launch_security_info; a field counts only when its Set flag is true.
+type DomainLaunchSecurityParameters struct {
+	SEVMeasurementSet bool
+	SEVMeasurement string
+	SEVAPIMajorSet bool
+	SEVAPIMajor uint
+	SEVAPIMinorSet bool
+	SEVAPIMinor uint
+	SEVBuildIDSet bool
+	SEVBuildID uint
+	SEVPolicySet bool
+	SEVPolicy uint
+}
+
+func (p *DomainLaunchSecurityParameters) typedParams() []typedParam {
+	return []typedParam{
+		{"sev-measurement", &p.SEVMeasurementSet, &p.SEVMeasurement},
+		{"sev-api-major", &p.SEVAPIMajorSet, &p.SEVAPIMajor},
+		{"sev-api-minor", &p.SEVAPIMinorSet, &p.SEVAPIMinor},
+		{"sev-build-id", &p.SEVBuildIDSet, &p.SEVBuildID},
+		{"sev-policy", &p.SEVPolicySet, &p.SEVPolicy},
+	}
+}
+
+// DomainLaunchSecurityStateParameters holds the typed parameters of group launch_security_state; a field counts only when its Set flag is true.
+type DomainLaunchSecurityStateParameters struct {
+	SEVSecretSet bool
+	SEVSecret string
+	SEVSecretHeaderSet bool
+	SEVSecretHeader string
+	SEVSecretSetAddressSet bool
+	SEVSecretSetAddress uint64
+}
+
+func (p *DomainLaunchSecurityStateParameters) typedParams() []typedParam {
+	return []typedParam{
+		{"sev-secret", &p.SEVSecretSet, &p.SEVSecret},
+		{"sev-secret-header", &p.SEVSecretHeaderSet, &p.SEVSecretHeader},
+		{"sev-secret-set-address", &p.SEVSecretSetAddressSet, &p.SEVSecretSetAddress},
+	}
+}
+
+// DomainMemoryParameters holds the typed parameters of group memory; a field counts only when its Set flag is true.
+type DomainMemoryParameters struct {
+	HardLimitSet bool
+	HardLimit uint64
+	MinGuaranteeSet bool
+	MinGuarantee uint64
+	SoftLimitSet bool
+	SoftLimit uint64
+	SwapHardLimitSet bool
+	SwapHardLimit uint64
+}
+
+func (p *DomainMemoryParameters) typedParams() []typedParam {
+	return []typedParam{
+		{"hard_limit", &p.HardLimitSet, &p.HardLimit},
+		{"min_guarantee", &p.MinGuaranteeSet, &p.MinGuarantee},
+		{"soft_limit", &p.SoftLimitSet, &p.SoftLimit},
+		{"swap_hard_limit", &p.SwapHardLimitSet, &p.SwapHardLimit},
+	}
+}
+
+// DomainMigrateParameters holds the typed parameters of group migrate; a field counts only when its Set flag is true.
+type DomainMigrateParameters struct {
+	AutoConvergeIncrementSet bool
+	AutoConvergeIncrement int
+	AutoConvergeInitialSet bool
+	AutoConvergeInitial int
+	BandwidthSet bool
+	Bandwidth uint64
+	BandwidthPostcopySet bool
+	BandwidthPostcopy uint64
+	CompressionSet bool
+	Compression string
+	CompressionMTDThreadsSet bool
+	CompressionMTDThreads int
+	CompressionMTLevelSet bool
+	CompressionMTLevel int
+	CompressionMTThreadsSet bool
+	CompressionMTThreads int
+	CompressionXBZRLECacheSet bool
+	CompressionXBZRLECache uint64
+	DestNameSet bool
+	DestName string
+	DestXMLSet bool
+	DestXML string
+	DisksPortSet bool
+	DisksPort int
+	DisksURISet bool
+	DisksURI string
+	GraphicsURISet bool
+	GraphicsURI string
+	ListenAddressSet bool
+	ListenAddress string
+	MigrateDisksSet bool
+	MigrateDisks []string
+	ParallelConnectionsSet bool
+	ParallelConnections int
+	PersistXMLSet bool
+	PersistXML string
+	TLSDestinationSet bool
+	TLSDestination string
+	URISet bool
+	URI string
+}
+
+func (p *DomainMigrateParameters) typedParams() []typedParam {
+	return []typedParam{
+		{"auto_converge.increment", &p.AutoConvergeIncrementSet, &p.AutoConvergeIncrement},
+		{"auto_converge.initial", &p.AutoConvergeInitialSet, &p.AutoConvergeInitial},
+		{"bandwidth", &p.BandwidthSet, &p.Bandwidth},
+		{"bandwidth.postcopy", &p.BandwidthPostcopySet, &p.BandwidthPostcopy},
+		{"compression", &p.CompressionSet, &p.Compression},
+		{"compression.mt.dthreads", &p.CompressionMTDThreadsSet, &p.CompressionMTDThreads},
+		{"compression.mt.level", &p.CompressionMTLevelSet, &p.CompressionMTLevel},
+		{"compression.mt.threads", &p.CompressionMTThreadsSet, &p.CompressionMTThreads},
+		{"compression.xbzrle.cache", &p.CompressionXBZRLECacheSet, &p.CompressionXBZRLECache},
+		{"destination_name", &p.DestNameSet, &p.DestName},
+		{"destination_xml", &p.DestXMLSet, &p.DestXML},
+		{"disks_port", &p.DisksPortSet, &p.DisksPort},
+		{"disks_uri", &p.DisksURISet, &p.DisksURI},
+		{"graphics_uri", &p.GraphicsURISet, &p.GraphicsURI},
+		{"listen_address", &p.ListenAddressSet, &p.ListenAddress},
+		{"migrate_disks", &p.MigrateDisksSet, &p.MigrateDisks},
+		{"parallel.connections", &p.ParallelConnectionsSet, &p.ParallelConnections},
+		{"persistent_xml", &p.PersistXMLSet, &p.PersistXML},
+		{"tls.destination", &p.TLSDestinationSet, &p.TLSDestination},
+		{"migrate_uri", &p.URISet, &p.URI},
+	}
+}
+
+// DomainNumaParameters holds the typed parameters of group numa; a field counts only when its Set flag is true.
+type DomainNumaParameters struct {
+	ModeSet bool
+	Mode DomainNumatuneMemMode
+	NodesetSet bool
+	Nodeset string
+}
+
+func (p *DomainNumaParameters) typedParams() []typedParam {
+	return []typedParam{
+		{"numa_mode", &p.ModeSet, (*int)(&p.Mode)},
+		{"numa_nodeset", &p.NodesetSet, &p.Nodeset},
+	}
+}
+
+// DomainPerfEvents holds the typed parameters of group perf; a field counts only when its Set flag is true.
+type DomainPerfEvents struct {
+	AlignmentFaultsSet bool
+	AlignmentFaults bool
+	BranchInstructionsSet bool
+	BranchInstructions bool
+	BranchMissesSet bool
+	BranchMisses bool
+	BusCyclesSet bool
+	BusCycles bool
+	CacheMissesSet bool
+	CacheMisses bool
+	CacheReferencesSet bool
+	CacheReferences bool
+	CmtSet bool
+	Cmt bool
+	ContextSwitchesSet bool
+	ContextSwitches bool
+	CpuClockSet bool
+	CpuClock bool
+	CpuCyclesSet bool
+	CpuCycles bool
+	CpuMigrationsSet bool
+	CpuMigrations bool
+	EmulationFaultsSet bool
+	EmulationFaults bool
+	InstructionsSet bool
+	Instructions bool
+	MbmlSet bool
+	Mbml bool
+	MbmtSet bool
+	Mbmt bool
+	PageFaultsSet bool
+	PageFaults bool
+	PageFaultsMajSet bool
+	PageFaultsMaj bool
+	PageFaultsMinSet bool
+	PageFaultsMin bool
+	RefCpuCyclesSet bool
+	RefCpuCycles bool
+	StalledCyclesBackendSet bool
+	StalledCyclesBackend bool
+	StalledCyclesFrontendSet bool
+	StalledCyclesFrontend bool
+	TaskClockSet bool
+	TaskClock bool
+}
+
+func (p *DomainPerfEvents) typedParams() []typedParam {
+	return []typedParam{
+		{"alignment_faults", &p.AlignmentFaultsSet, &p.AlignmentFaults},
+		{"branch_instructions", &p.BranchInstructionsSet, &p.BranchInstructions},
+		{"branch_misses", &p.BranchMissesSet, &p.BranchMisses},
+		{"bus_cycles", &p.BusCyclesSet, &p.BusCycles},
+		{"cache_misses", &p.CacheMissesSet, &p.CacheMisses},
+		{"cache_references", &p.CacheReferencesSet, &p.CacheReferences},
+		{"cmt", &p.CmtSet, &p.Cmt},
+		{"context_switches", &p.ContextSwitchesSet, &p.ContextSwitches},
+		{"cpu_clock", &p.CpuClockSet, &p.CpuClock},
+		{"cpu_cycles", &p.CpuCyclesSet, &p.CpuCycles},
+		{"cpu_migrations", &p.CpuMigrationsSet, &p.CpuMigrations},
+		{"emulation_faults", &p.EmulationFaultsSet, &p.EmulationFaults},
+		{"instructions", &p.InstructionsSet, &p.Instructions},
+		{"mbml", &p.MbmlSet, &p.Mbml},
+		{"mbmt", &p.MbmtSet, &p.Mbmt},
+		{"page_faults", &p.PageFaultsSet, &p.PageFaults},
+		{"page_faults_maj", &p.PageFaultsMajSet, &p.PageFaultsMaj},
+		{"page_faults_min", &p.PageFaultsMinSet, &p.PageFaultsMin},
+		{"ref_cpu_cycles", &p.RefCpuCyclesSet, &p.RefCpuCycles},
+		{"stalled_cycles_backend", &p.StalledCyclesBackendSet, &p.StalledCyclesBackend},
+		{"stalled_cycles_frontend", &p.StalledCyclesFrontendSet, &p.StalledCyclesFrontend},
+		{"task_clock", &p.TaskClockSet, &p.TaskClock},
+	}
+}
+
+// DomainSaveRestoreParams holds the typed parameters of group save; a field counts only when its Set flag is true.
+type DomainSaveRestoreParams struct {
+	DXMLSet bool
+	DXML string
+	FileSet bool
+	File string
+}
+
+func (p *DomainSaveRestoreParams) typedParams() []typedParam {
+	return []typedParam{
+		{"dxml", &p.DXMLSet, &p.DXML},
+		{"file", &p.FileSet, &p.File},
+	}
+}
+
+// DomainSchedulerParameters holds the typed parameters of group scheduler; a field counts only when its Set flag is true.
+type DomainSchedulerParameters struct {
+	Type string
+	CapSet bool
+	Cap uint
+	CpuSharesSet bool
+	CpuShares uint64
+	EmulatorPeriodSet bool
+	EmulatorPeriod uint64
+	EmulatorQuotaSet bool
+	EmulatorQuota int64
+	GlobalPeriodSet bool
+	GlobalPeriod uint64
+	GlobalQuotaSet bool
+	GlobalQuota int64
+	IothreadPeriodSet bool
+	IothreadPeriod uint64
+	IothreadQuotaSet bool
+	IothreadQuota int64
+	LimitSet bool
+	Limit int64
+	ReservationSet bool
+	Reservation int64
+	SharesSet bool
+	Shares int
+	VcpuPeriodSet bool
+	VcpuPeriod uint64
+	VcpuQuotaSet bool
+	VcpuQuota int64
+	WeightSet bool
+	Weight uint
+}
+
+func (p *DomainSchedulerParameters) typedParams() []typedParam {
+	return []typedParam{
+		{"cap", &p.CapSet, &p.Cap},
+		{"cpu_shares", &p.CpuSharesSet, &p.CpuShares},
+		{"emulator_period", &p.EmulatorPeriodSet, &p.EmulatorPeriod},
+		{"emulator_quota", &p.EmulatorQuotaSet, &p.EmulatorQuota},
+		{"global_period", &p.GlobalPeriodSet, &p.GlobalPeriod},
+		{"global_quota", &p.GlobalQuotaSet, &p.GlobalQuota},
+		{"iothread_period", &p.IothreadPeriodSet, &p.IothreadPeriod},
+		{"iothread_quota", &p.IothreadQuotaSet, &p.IothreadQuota},
+		{"limit", &p.LimitSet, &p.Limit},
+		{"reservation", &p.ReservationSet, &p.Reservation},
+		{"shares", &p.SharesSet, &p.Shares},
+		{"vcpu_period", &p.VcpuPeriodSet, &p.VcpuPeriod},
+		{"vcpu_quota", &p.VcpuQuotaSet, &p.VcpuQuota},
+		{"weight", &p.WeightSet, &p.Weight},
+	}
+}
+
+// DomainSetIOThreadParams holds the typed parameters of group iothread; a field counts only when its Set flag is true.
+type DomainSetIOThreadParams struct {
+	PollGrowSet bool
+	PollGrow uint
+	PollMaxNsSet bool
+	PollMaxNs uint64
+	PollShrinkSet bool
+	PollShrink uint
+	ThreadPoolMaxSet bool
+	ThreadPoolMax int
+	ThreadPoolMinSet bool
+	ThreadPoolMin int
+}
+
+func (p *DomainSetIOThreadParams) typedParams() []typedParam {
+	return []typedParam{
+		{"poll_grow", &p.PollGrowSet, &p.PollGrow},
+		{"poll_max_ns", &p.PollMaxNsSet, &p.PollMaxNs},
+		{"poll_shrink", &p.PollShrinkSet, &p.PollShrink},
+		{"thread_pool_max", &p.ThreadPoolMaxSet, &p.ThreadPoolMax},
+		{"thread_pool_min", &p.ThreadPoolMinSet, &p.ThreadPoolMin},
+	}
+}
+
+// NetworkPortParameters holds the typed parameters of group network_port; a field counts only when its Set flag is true.
+type NetworkPortParameters struct {
+	BandwidthInAverageSet bool
+	BandwidthInAverage uint
+	BandwidthInBurstSet bool
+	BandwidthInBurst uint
+	BandwidthInFloorSet bool
+	BandwidthInFloor uint
+	BandwidthInPeakSet bool
+	BandwidthInPeak uint
+	BandwidthOutAverageSet bool
+	BandwidthOutAverage uint
+	BandwidthOutBurstSet bool
+	BandwidthOutBurst uint
+	BandwidthOutPeakSet bool
+	BandwidthOutPeak uint
+}
+
+func (p *NetworkPortParameters) typedParams() []typedParam {
+	return []typedParam{
+		{"inbound.average", &p.BandwidthInAverageSet, &p.BandwidthInAverage},
+		{"inbound.burst", &p.BandwidthInBurstSet, &p.BandwidthInBurst},
+		{"inbound.floor", &p.BandwidthInFloorSet, &p.BandwidthInFloor},
+		{"inbound.peak", &p.BandwidthInPeakSet, &p.BandwidthInPeak},
+		{"outbound.average", &p.BandwidthOutAverageSet, &p.BandwidthOutAverage},
+		{"outbound.burst", &p.BandwidthOutBurstSet, &p.BandwidthOutBurst},
+		{"outbound.peak", &p.BandwidthOutPeakSet, &p.BandwidthOutPeak},
+	}
+}
+
+// NodeMemoryParameters holds the typed parameters of group node_memory; a field counts only when its Set flag is true.
+type NodeMemoryParameters struct {
+	ShmFullScansSet bool
+	ShmFullScans uint64
+	ShmMergeAcrossNodesSet bool
+	ShmMergeAcrossNodes uint
+	ShmPagesSharedSet bool
+	ShmPagesShared uint64
+	ShmPagesSharingSet bool
+	ShmPagesSharing uint64
+	ShmPagesToScanSet bool
+	ShmPagesToScan uint
+	ShmPagesUnsharedSet bool
+	ShmPagesUnshared uint64
+	ShmPagesVolatileSet bool
+	ShmPagesVolatile uint64
+	ShmSleepMillisecsSet bool
+	ShmSleepMillisecs uint
+}
+
+func (p *NodeMemoryParameters) typedParams() []typedParam {
+	return []typedParam{
+		{"shm_full_scans", &p.ShmFullScansSet, &p.ShmFullScans},
+		{"shm_merge_across_nodes", &p.ShmMergeAcrossNodesSet, &p.ShmMergeAcrossNodes},
+		{"shm_pages_shared", &p.ShmPagesSharedSet, &p.ShmPagesShared},
+		{"shm_pages_sharing", &p.ShmPagesSharingSet, &p.ShmPagesSharing},
+		{"shm_pages_to_scan", &p.ShmPagesToScanSet, &p.ShmPagesToScan},
+		{"shm_pages_unshared", &p.ShmPagesUnsharedSet, &p.ShmPagesUnshared},
+		{"shm_pages_volatile", &p.ShmPagesVolatileSet, &p.ShmPagesVolatile},
+		{"shm_sleep_millisecs", &p.ShmSleepMillisecsSet, &p.ShmSleepMillisecs},
+	}
+}
+
+// NodeSEVParameters holds the typed parameters of group sev; a field counts only when its Set flag is true.
+type NodeSEVParameters struct {
+	CBitPosSet bool
+	CBitPos uint
+	CertChainSet bool
+	CertChain string
+	CPU0IDSet bool
+	CPU0ID string
+	MaxEsGuestsSet bool
+	MaxEsGuests uint
+	MaxGuestsSet bool
+	MaxGuests uint
+	PDHSet bool
+	PDH string
+	ReducedPhysBitsSet bool
+	ReducedPhysBits uint
+}
+
+func (p *NodeSEVParameters) typedParams() []typedParam {
+	return []typedParam{
+		{"cbitpos", &p.CBitPosSet, &p.CBitPos},
+		{"cert-chain", &p.CertChainSet, &p.CertChain},
+		{"cpu0-id", &p.CPU0IDSet, &p.CPU0ID},
+		{"max-es-guests", &p.MaxEsGuestsSet, &p.MaxEsGuests},
+		{"max-guests", &p.MaxGuestsSet, &p.MaxGuests},
+		{"pdh", &p.PDHSet, &p.PDH},
+		{"reduced-phys-bits", &p.ReducedPhysBitsSet, &p.ReducedPhysBits},
+	}
+}
+
+// ConnectIdentity holds the typed parameters of group identity; a field counts only when its Set flag is true.
+type ConnectIdentity struct {
+	GroupNameSet bool
+	GroupName string
+	ProcessIDSet bool
+	ProcessID int64
+	ProcessTimeSet bool
+	ProcessTime uint64
+	SASLUserNameSet bool
+	SASLUserName string
+	SELinuxContextSet bool
+	SELinuxContext string
+	UNIXGroupIDSet bool
+	UNIXGroupID uint64
+	UNIXUserIDSet bool
+	UNIXUserID uint64
+	UserNameSet bool
+	UserName string
+	X509DistinguishedNameSet bool
+	X509DistinguishedName string
+}
+
+func (p *ConnectIdentity) typedParams() []typedParam {
+	return []typedParam{
+		{"group-name", &p.GroupNameSet, &p.GroupName},
+		{"process-id", &p.ProcessIDSet, &p.ProcessID},
+		{"process-time", &p.ProcessTimeSet, &p.ProcessTime},
+		{"sasl-user-name", &p.SASLUserNameSet, &p.SASLUserName},
+		{"selinux-context", &p.SELinuxContextSet, &p.SELinuxContext},
+		{"unix-group-id", &p.UNIXGroupIDSet, &p.UNIXGroupID},
+		{"unix-user-id", &p.UNIXUserIDSet, &p.UNIXUserID},
+		{"user-name", &p.UserNameSet, &p.UserName},
+		{"x509-distinguished-name", &p.X509DistinguishedNameSet, &p.X509DistinguishedName},
+	}
+}
+
+// DomainCPUStats holds the typed parameters of group cpu_stats; a field counts only when its Set flag is true.
+type DomainCPUStats struct {
+	CpuTimeSet bool
+	CpuTime uint64
+	SystemTimeSet bool
+	SystemTime uint64
+	UserTimeSet bool
+	UserTime uint64
+	VcpuTimeSet bool
+	VcpuTime uint64
+}
+
+func (p *DomainCPUStats) typedParams() []typedParam {
+	return []typedParam{
+		{"cpu_time", &p.CpuTimeSet, &p.CpuTime},
+		{"system_time", &p.SystemTimeSet, &p.SystemTime},
+		{"user_time", &p.UserTimeSet, &p.UserTime},
+		{"vcpu_time", &p.VcpuTimeSet, &p.VcpuTime},
+	}
+}
+
+// NodeCPUStats holds the typed parameters of group node_cpu_stats; a field counts only when its Set flag is true.
+type NodeCPUStats struct {
+	IdleSet bool
+	Idle uint64
+	IntrSet bool
+	Intr uint64
+	IowaitSet bool
+	Iowait uint64
+	KernelSet bool
+	Kernel uint64
+	UserSet bool
+	User uint64
+	UtilizationSet bool
+	Utilization uint64
+}
+
+func (p *NodeCPUStats) typedParams() []typedParam {
+	return []typedParam{
+		{"idle", &p.IdleSet, &p.Idle},
+		{"intr", &p.IntrSet, &p.Intr},
+		{"iowait", &p.IowaitSet, &p.Iowait},
+		{"kernel", &p.KernelSet, &p.Kernel},
+		{"user", &p.UserSet, &p.User},
+		{"utilization", &p.UtilizationSet, &p.Utilization},
+	}
+}
+
+// NodeMemoryStats holds the typed parameters of group node_memory_stats; a field counts only when its Set flag is true.
+type NodeMemoryStats struct {
+	BuffersSet bool
+	Buffers uint64
+	CachedSet bool
+	Cached uint64
+	FreeSet bool
+	Free uint64
+	TotalSet bool
+	Total uint64
+}
+
+func (p *NodeMemoryStats) typedParams() []typedParam {
+	return []typedParam{
+		{"buffers", &p.BuffersSet, &p.Buffers},
+		{"cached", &p.CachedSet, &p.Cached},
+		{"free", &p.FreeSet, &p.Free},
+		{"total", &p.TotalSet, &p.Total},
+	}
 }
 
 // BaselineCPU calls virConnectBaselineCPU.
@@ -2955,6 +3803,33 @@ func NewConnectReadOnly(name string) (*Connect, error) {
 	return newConnect(ret), nil
 }
 
+// Ref calls virConnectRef.
+func (o *Connect) Ref() error {
+	var err C.virError
+	ret := C.virConnectRefWrapper(o.cptr(), &err)
+	if ret < 0 {
+		return makeError(&err)
+	}
+	o.ref.extra.Add(1)
+	return nil
+}
+
+// SetIdentity calls virConnectSetIdentity.
+func (o *Connect) SetIdentity(params *ConnectIdentity, flags uint32) error {
+	var err C.virError
+	var cParamsFields []typedParam
+	if params != nil {
+		cParamsFields = params.typedParams()
+	}
+	cParams, cParamsN := typedParamsToC(cParamsFields)
+	defer C.virTypedParamsFree(cParams, cParamsN)
+	ret := C.virConnectSetIdentityWrapper(o.cptr(), cParams, C.int(cParamsN), C.uint(flags), &err)
+	if ret < 0 {
+		return makeError(&err)
+	}
+	return nil
+}
+
 // SetKeepAlive calls virConnectSetKeepAlive.
 func (o *Connect) SetKeepAlive(interval int, count uint) error {
 	var err C.virError
@@ -3015,7 +3890,44 @@ func (o *Connect) GetNodeInfo() (*NodeInfo, error) {
 	if ret < 0 {
 		return nil, makeError(&err)
 	}
-	return &NodeInfo{Model: C.GoString(&cInfo.model[0]), Memory: uint64(cInfo.memory), Cpus: uint(cInfo.cpus), Mhz: uint(cInfo.mhz), Nodes: uint(cInfo.nodes), Sockets: uint(cInfo.sockets), Cores: uint(cInfo.cores), Threads: uint(cInfo.threads)}, nil
+	return &NodeInfo{Model: C.GoString(&cInfo.model[0]), Memory: uint64(cInfo.memory), Cpus: uint(cInfo.cpus), MHz: uint(cInfo.mhz), Nodes: uint32(cInfo.nodes), Sockets: uint32(cInfo.sockets), Cores: uint32(cInfo.cores), Threads: uint32(cInfo.threads)}, nil
+}
+
+// GetMemoryParameters calls virNodeGetMemoryParameters.
+func (o *Connect) GetMemoryParameters(flags uint32) (*NodeMemoryParameters, error) {
+	var err C.virError
+	var cParamsN C.int
+	if ret := C.virNodeGetMemoryParametersWrapper(o.cptr(), nil, &cParamsN, C.uint(flags), &err); ret < 0 {
+		return nil, makeError(&err)
+	}
+	cParams := typedParamsAlloc(cParamsN)
+	defer func() { C.virTypedParamsFree(cParams, cParamsN) }()
+	ret := C.virNodeGetMemoryParametersWrapper(o.cptr(), cParams, &cParamsN, C.uint(flags), &err)
+	if ret < 0 {
+		return nil, makeError(&err)
+	}
+	vcParams := &NodeMemoryParameters{}
+	if e := typedParamsFromC(cParams, cParamsN, vcParams.typedParams()); e != nil {
+		return nil, e
+	}
+	return vcParams, nil
+}
+
+// GetSEVInfo calls virNodeGetSEVInfo.
+func (o *Connect) GetSEVInfo(flags uint32) (*NodeSEVParameters, error) {
+	var err C.virError
+	var cParams C.virTypedParameterPtr
+	var cParamsN C.int
+	defer func() { C.virTypedParamsFree(cParams, cParamsN) }()
+	ret := C.virNodeGetSEVInfoWrapper(o.cptr(), &cParams, &cParamsN, C.uint(flags), &err)
+	if ret < 0 {
+		return nil, makeError(&err)
+	}
+	vcParams := &NodeSEVParameters{}
+	if e := typedParamsFromC(cParams, cParamsN, vcParams.typedParams()); e != nil {
+		return nil, e
+	}
+	return vcParams, nil
 }
 
 // GetSecurityModel calls virNodeGetSecurityModel.
@@ -3027,6 +3939,22 @@ func (o *Connect) GetSecurityModel() (*SecurityModel, error) {
 		return nil, makeError(&err)
 	}
 	return &SecurityModel{Model: C.GoString(&cSecmodel.model[0]), Doi: C.GoString(&cSecmodel.doi[0])}, nil
+}
+
+// SetMemoryParameters calls virNodeSetMemoryParameters.
+func (o *Connect) SetMemoryParameters(params *NodeMemoryParameters, flags uint32) error {
+	var err C.virError
+	var cParamsFields []typedParam
+	if params != nil {
+		cParamsFields = params.typedParams()
+	}
+	cParams, cParamsN := typedParamsToC(cParamsFields)
+	defer C.virTypedParamsFree(cParams, cParamsN)
+	ret := C.virNodeSetMemoryParametersWrapper(o.cptr(), cParams, C.int(cParamsN), C.uint(flags), &err)
+	if ret < 0 {
+		return makeError(&err)
+	}
+	return nil
 }
 
 // SuspendForDuration calls virNodeSuspendForDuration.
@@ -3356,6 +4284,26 @@ func (o *Domain) BlockCommit(disk string, base string, top string, bandwidth uin
 	return nil
 }
 
+// BlockCopy calls virDomainBlockCopy.
+func (o *Domain) BlockCopy(disk string, destxml string, params *DomainBlockCopyParameters, flags DomainBlockCopyFlags) error {
+	var err C.virError
+	cDisk := C.CString(disk)
+	defer C.free(unsafe.Pointer(cDisk))
+	cDestxml := C.CString(destxml)
+	defer C.free(unsafe.Pointer(cDestxml))
+	var cParamsFields []typedParam
+	if params != nil {
+		cParamsFields = params.typedParams()
+	}
+	cParams, cParamsN := typedParamsToC(cParamsFields)
+	defer C.virTypedParamsFree(cParams, cParamsN)
+	ret := C.virDomainBlockCopyWrapper(o.cptr(), cDisk, cDestxml, cParams, C.int(cParamsN), C.uint(flags), &err)
+	if ret < 0 {
+		return makeError(&err)
+	}
+	return nil
+}
+
 // BlockJobAbort calls virDomainBlockJobAbort.
 func (o *Domain) BlockJobAbort(disk string, flags DomainBlockJobAbortFlags) error {
 	var err C.virError
@@ -3447,7 +4395,29 @@ func (o *Domain) BlockStats(disk string) (*DomainBlockStats, error) {
 	if ret < 0 {
 		return nil, makeError(&err)
 	}
-	return &DomainBlockStats{Rd_req: int64(cStats.rd_req), Rd_bytes: int64(cStats.rd_bytes), Wr_req: int64(cStats.wr_req), Wr_bytes: int64(cStats.wr_bytes), Errs: int64(cStats.errs)}, nil
+	return &DomainBlockStats{RdReq: int64(cStats.rd_req), RdReqSet: cStats.rd_req != -1, RdBytes: int64(cStats.rd_bytes), RdBytesSet: cStats.rd_bytes != -1, WrReq: int64(cStats.wr_req), WrReqSet: cStats.wr_req != -1, WrBytes: int64(cStats.wr_bytes), WrBytesSet: cStats.wr_bytes != -1, Errs: int64(cStats.errs), ErrsSet: cStats.errs != -1}, nil
+}
+
+// BlockStatsFlags calls virDomainBlockStatsFlags.
+func (o *Domain) BlockStatsFlags(disk string, flags uint32) (*DomainBlockStats, error) {
+	var err C.virError
+	cDisk := C.CString(disk)
+	defer C.free(unsafe.Pointer(cDisk))
+	var cParamsN C.int
+	if ret := C.virDomainBlockStatsFlagsWrapper(o.cptr(), cDisk, nil, &cParamsN, C.uint(flags), &err); ret < 0 {
+		return nil, makeError(&err)
+	}
+	cParams := typedParamsAlloc(cParamsN)
+	defer func() { C.virTypedParamsFree(cParams, cParamsN) }()
+	ret := C.virDomainBlockStatsFlagsWrapper(o.cptr(), cDisk, cParams, &cParamsN, C.uint(flags), &err)
+	if ret < 0 {
+		return nil, makeError(&err)
+	}
+	vcParams := &DomainBlockStats{}
+	if e := typedParamsFromC(cParams, cParamsN, vcParams.typedParams()); e != nil {
+		return nil, e
+	}
+	return vcParams, nil
 }
 
 // CoreDump calls virDomainCoreDump.
@@ -3683,6 +4653,26 @@ func (o *Domain) GetAutostart() (bool, error) {
 	return cAutostart != 0, nil
 }
 
+// GetBlkioParameters calls virDomainGetBlkioParameters.
+func (o *Domain) GetBlkioParameters(flags DomainModificationImpact) (*DomainBlkioParameters, error) {
+	var err C.virError
+	var cParamsN C.int
+	if ret := C.virDomainGetBlkioParametersWrapper(o.cptr(), nil, &cParamsN, C.uint(flags), &err); ret < 0 {
+		return nil, makeError(&err)
+	}
+	cParams := typedParamsAlloc(cParamsN)
+	defer func() { C.virTypedParamsFree(cParams, cParamsN) }()
+	ret := C.virDomainGetBlkioParametersWrapper(o.cptr(), cParams, &cParamsN, C.uint(flags), &err)
+	if ret < 0 {
+		return nil, makeError(&err)
+	}
+	vcParams := &DomainBlkioParameters{}
+	if e := typedParamsFromC(cParams, cParamsN, vcParams.typedParams()); e != nil {
+		return nil, e
+	}
+	return vcParams, nil
+}
+
 // GetBlockInfo calls virDomainGetBlockInfo.
 func (o *Domain) GetBlockInfo(disk string, flags uint32) (*DomainBlockInfo, error) {
 	var err C.virError
@@ -3694,6 +4684,31 @@ func (o *Domain) GetBlockInfo(disk string, flags uint32) (*DomainBlockInfo, erro
 		return nil, makeError(&err)
 	}
 	return &DomainBlockInfo{Capacity: uint64(cInfo.capacity), Allocation: uint64(cInfo.allocation), Physical: uint64(cInfo.physical)}, nil
+}
+
+// GetBlockIoTune calls virDomainGetBlockIoTune.
+func (o *Domain) GetBlockIoTune(disk string, flags DomainModificationImpact) (*DomainBlockIoTuneParameters, error) {
+	var err C.virError
+	var cDisk *C.char
+	if disk != "" {
+		cDisk = C.CString(disk)
+		defer C.free(unsafe.Pointer(cDisk))
+	}
+	var cParamsN C.int
+	if ret := C.virDomainGetBlockIoTuneWrapper(o.cptr(), cDisk, nil, &cParamsN, C.uint(flags), &err); ret < 0 {
+		return nil, makeError(&err)
+	}
+	cParams := typedParamsAlloc(cParamsN)
+	defer func() { C.virTypedParamsFree(cParams, cParamsN) }()
+	ret := C.virDomainGetBlockIoTuneWrapper(o.cptr(), cDisk, cParams, &cParamsN, C.uint(flags), &err)
+	if ret < 0 {
+		return nil, makeError(&err)
+	}
+	vcParams := &DomainBlockIoTuneParameters{}
+	if e := typedParamsFromC(cParams, cParamsN, vcParams.typedParams()); e != nil {
+		return nil, e
+	}
+	return vcParams, nil
 }
 
 // GetBlockJobInfo calls virDomainGetBlockJobInfo.
@@ -3717,7 +4732,7 @@ func (o *Domain) GetControlInfo(flags uint32) (*DomainControlInfo, error) {
 	if ret < 0 {
 		return nil, makeError(&err)
 	}
-	return &DomainControlInfo{State: DomainControlState(cInfo.state), Details: uint(cInfo.details), StateTime: uint64(cInfo.stateTime)}, nil
+	return &DomainControlInfo{State: DomainControlState(cInfo.state), Details: int(cInfo.details), StateTime: uint64(cInfo.stateTime)}, nil
 }
 
 // GetHostname calls virDomainGetHostname.
@@ -3753,6 +4768,31 @@ func (o *Domain) GetInfo() (*DomainInfo, error) {
 	return &DomainInfo{State: DomainState(cInfo.state), MaxMem: uint64(cInfo.maxMem), Memory: uint64(cInfo.memory), NrVirtCpu: uint(cInfo.nrVirtCpu), CpuTime: uint64(cInfo.cpuTime)}, nil
 }
 
+// GetInterfaceParameters calls virDomainGetInterfaceParameters.
+func (o *Domain) GetInterfaceParameters(device string, flags DomainModificationImpact) (*DomainInterfaceParameters, error) {
+	var err C.virError
+	var cDevice *C.char
+	if device != "" {
+		cDevice = C.CString(device)
+		defer C.free(unsafe.Pointer(cDevice))
+	}
+	var cParamsN C.int
+	if ret := C.virDomainGetInterfaceParametersWrapper(o.cptr(), cDevice, nil, &cParamsN, C.uint(flags), &err); ret < 0 {
+		return nil, makeError(&err)
+	}
+	cParams := typedParamsAlloc(cParamsN)
+	defer func() { C.virTypedParamsFree(cParams, cParamsN) }()
+	ret := C.virDomainGetInterfaceParametersWrapper(o.cptr(), cDevice, cParams, &cParamsN, C.uint(flags), &err)
+	if ret < 0 {
+		return nil, makeError(&err)
+	}
+	vcParams := &DomainInterfaceParameters{}
+	if e := typedParamsFromC(cParams, cParamsN, vcParams.typedParams()); e != nil {
+		return nil, e
+	}
+	return vcParams, nil
+}
+
 // GetJobInfo calls virDomainGetJobInfo.
 func (o *Domain) GetJobInfo() (*DomainJobInfo, error) {
 	var err C.virError
@@ -3761,7 +4801,42 @@ func (o *Domain) GetJobInfo() (*DomainJobInfo, error) {
 	if ret < 0 {
 		return nil, makeError(&err)
 	}
-	return &DomainJobInfo{Type: DomainJobType(cInfo._type), TimeElapsed: uint64(cInfo.timeElapsed), TimeRemaining: uint64(cInfo.timeRemaining), DataTotal: uint64(cInfo.dataTotal), DataProcessed: uint64(cInfo.dataProcessed), DataRemaining: uint64(cInfo.dataRemaining), MemTotal: uint64(cInfo.memTotal), MemProcessed: uint64(cInfo.memProcessed), MemRemaining: uint64(cInfo.memRemaining), FileTotal: uint64(cInfo.fileTotal), FileProcessed: uint64(cInfo.fileProcessed), FileRemaining: uint64(cInfo.fileRemaining)}, nil
+	return &DomainJobInfo{Type: DomainJobType(cInfo._type), TimeElapsed: uint64(cInfo.timeElapsed), TimeElapsedSet: true, TimeRemaining: uint64(cInfo.timeRemaining), TimeRemainingSet: true, DataTotal: uint64(cInfo.dataTotal), DataTotalSet: true, DataProcessed: uint64(cInfo.dataProcessed), DataProcessedSet: true, DataRemaining: uint64(cInfo.dataRemaining), DataRemainingSet: true, MemTotal: uint64(cInfo.memTotal), MemTotalSet: true, MemProcessed: uint64(cInfo.memProcessed), MemProcessedSet: true, MemRemaining: uint64(cInfo.memRemaining), MemRemainingSet: true, DiskTotal: uint64(cInfo.fileTotal), DiskTotalSet: true, DiskProcessed: uint64(cInfo.fileProcessed), DiskProcessedSet: true, DiskRemaining: uint64(cInfo.fileRemaining), DiskRemainingSet: true}, nil
+}
+
+// GetJobStats calls virDomainGetJobStats.
+func (o *Domain) GetJobStats(flags DomainGetJobStatsFlags) (*DomainJobInfo, error) {
+	var err C.virError
+	var cType C.int
+	var cParams C.virTypedParameterPtr
+	var cParamsN C.int
+	defer func() { C.virTypedParamsFree(cParams, cParamsN) }()
+	ret := C.virDomainGetJobStatsWrapper(o.cptr(), &cType, &cParams, &cParamsN, C.uint(flags), &err)
+	if ret < 0 {
+		return nil, makeError(&err)
+	}
+	vcParams := &DomainJobInfo{Type: DomainJobType(cType)}
+	if e := typedParamsFromC(cParams, cParamsN, vcParams.typedParams()); e != nil {
+		return nil, e
+	}
+	return vcParams, nil
+}
+
+// GetLaunchSecurityInfo calls virDomainGetLaunchSecurityInfo.
+func (o *Domain) GetLaunchSecurityInfo(flags uint32) (*DomainLaunchSecurityParameters, error) {
+	var err C.virError
+	var cParams C.virTypedParameterPtr
+	var cParamsN C.int
+	defer func() { C.virTypedParamsFree(cParams, cParamsN) }()
+	ret := C.virDomainGetLaunchSecurityInfoWrapper(o.cptr(), &cParams, &cParamsN, C.uint(flags), &err)
+	if ret < 0 {
+		return nil, makeError(&err)
+	}
+	vcParams := &DomainLaunchSecurityParameters{}
+	if e := typedParamsFromC(cParams, cParamsN, vcParams.typedParams()); e != nil {
+		return nil, e
+	}
+	return vcParams, nil
 }
 
 // GetMaxMemory calls virDomainGetMaxMemory.
@@ -3782,6 +4857,26 @@ func (o *Domain) GetMaxVcpus() (int, error) {
 		return 0, makeError(&err)
 	}
 	return int(ret), nil
+}
+
+// GetMemoryParameters calls virDomainGetMemoryParameters.
+func (o *Domain) GetMemoryParameters(flags DomainModificationImpact) (*DomainMemoryParameters, error) {
+	var err C.virError
+	var cParamsN C.int
+	if ret := C.virDomainGetMemoryParametersWrapper(o.cptr(), nil, &cParamsN, C.uint(flags), &err); ret < 0 {
+		return nil, makeError(&err)
+	}
+	cParams := typedParamsAlloc(cParamsN)
+	defer func() { C.virTypedParamsFree(cParams, cParamsN) }()
+	ret := C.virDomainGetMemoryParametersWrapper(o.cptr(), cParams, &cParamsN, C.uint(flags), &err)
+	if ret < 0 {
+		return nil, makeError(&err)
+	}
+	vcParams := &DomainMemoryParameters{}
+	if e := typedParamsFromC(cParams, cParamsN, vcParams.typedParams()); e != nil {
+		return nil, e
+	}
+	return vcParams, nil
 }
 
 // GetMessages calls virDomainGetMessages.
@@ -3831,6 +4926,26 @@ func (o *Domain) GetName() (string, error) {
 	return s, nil
 }
 
+// GetNumaParameters calls virDomainGetNumaParameters.
+func (o *Domain) GetNumaParameters(flags DomainModificationImpact) (*DomainNumaParameters, error) {
+	var err C.virError
+	var cParamsN C.int
+	if ret := C.virDomainGetNumaParametersWrapper(o.cptr(), nil, &cParamsN, C.uint(flags), &err); ret < 0 {
+		return nil, makeError(&err)
+	}
+	cParams := typedParamsAlloc(cParamsN)
+	defer func() { C.virTypedParamsFree(cParams, cParamsN) }()
+	ret := C.virDomainGetNumaParametersWrapper(o.cptr(), cParams, &cParamsN, C.uint(flags), &err)
+	if ret < 0 {
+		return nil, makeError(&err)
+	}
+	vcParams := &DomainNumaParameters{}
+	if e := typedParamsFromC(cParams, cParamsN, vcParams.typedParams()); e != nil {
+		return nil, e
+	}
+	return vcParams, nil
+}
+
 // GetOSType calls virDomainGetOSType.
 func (o *Domain) GetOSType() (string, error) {
 	var err C.virError
@@ -3841,6 +4956,23 @@ func (o *Domain) GetOSType() (string, error) {
 	s := C.GoString(ret)
 	C.free(unsafe.Pointer(ret))
 	return s, nil
+}
+
+// GetPerfEvents calls virDomainGetPerfEvents.
+func (o *Domain) GetPerfEvents(flags DomainModificationImpact) (*DomainPerfEvents, error) {
+	var err C.virError
+	var cParams C.virTypedParameterPtr
+	var cParamsN C.int
+	defer func() { C.virTypedParamsFree(cParams, cParamsN) }()
+	ret := C.virDomainGetPerfEventsWrapper(o.cptr(), &cParams, &cParamsN, C.uint(flags), &err)
+	if ret < 0 {
+		return nil, makeError(&err)
+	}
+	vcParams := &DomainPerfEvents{}
+	if e := typedParamsFromC(cParams, cParamsN, vcParams.typedParams()); e != nil {
+		return nil, e
+	}
+	return vcParams, nil
 }
 
 // GetSchedulerType calls virDomainGetSchedulerType.
@@ -3864,7 +4996,7 @@ func (o *Domain) GetSecurityLabel() (*SecurityLabel, error) {
 	if ret < 0 {
 		return nil, makeError(&err)
 	}
-	return &SecurityLabel{Label: C.GoString(&cSeclabel.label[0]), Enforcing: int(cSeclabel.enforcing)}, nil
+	return &SecurityLabel{Label: C.GoString(&cSeclabel.label[0]), Enforcing: cSeclabel.enforcing != 0}, nil
 }
 
 // GetState calls virDomainGetState.
@@ -3965,7 +5097,7 @@ func (o *Domain) InterfaceStats(device string) (*DomainInterfaceStats, error) {
 	if ret < 0 {
 		return nil, makeError(&err)
 	}
-	return &DomainInterfaceStats{Rx_bytes: int64(cStats.rx_bytes), Rx_packets: int64(cStats.rx_packets), Rx_errs: int64(cStats.rx_errs), Rx_drop: int64(cStats.rx_drop), Tx_bytes: int64(cStats.tx_bytes), Tx_packets: int64(cStats.tx_packets), Tx_errs: int64(cStats.tx_errs), Tx_drop: int64(cStats.tx_drop)}, nil
+	return &DomainInterfaceStats{RxBytes: int64(cStats.rx_bytes), RxBytesSet: cStats.rx_bytes != -1, RxPackets: int64(cStats.rx_packets), RxPacketsSet: cStats.rx_packets != -1, RxErrs: int64(cStats.rx_errs), RxErrsSet: cStats.rx_errs != -1, RxDrop: int64(cStats.rx_drop), RxDropSet: cStats.rx_drop != -1, TxBytes: int64(cStats.tx_bytes), TxBytesSet: cStats.tx_bytes != -1, TxPackets: int64(cStats.tx_packets), TxPacketsSet: cStats.tx_packets != -1, TxErrs: int64(cStats.tx_errs), TxErrsSet: cStats.tx_errs != -1, TxDrop: int64(cStats.tx_drop), TxDropSet: cStats.tx_drop != -1}, nil
 }
 
 // IsActive calls virDomainIsActive.
@@ -4153,6 +5285,22 @@ func (o *Domain) Migrate2(dconn *Connect, dxml string, flags DomainMigrateFlags,
 	return newDomain(ret), nil
 }
 
+// Migrate3 calls virDomainMigrate3.
+func (o *Domain) Migrate3(dconn *Connect, params *DomainMigrateParameters, flags DomainMigrateFlags) (*Domain, error) {
+	var err C.virError
+	var cParamsFields []typedParam
+	if params != nil {
+		cParamsFields = params.typedParams()
+	}
+	cParams, cParamsN := typedParamsToC(cParamsFields)
+	defer C.virTypedParamsFree(cParams, cParamsN)
+	ret := C.virDomainMigrate3Wrapper(o.cptr(), dconn.cptr(), cParams, C.uint(cParamsN), C.uint(flags), &err)
+	if ret == nil {
+		return nil, makeError(&err)
+	}
+	return newDomain(ret), nil
+}
+
 // MigrateGetCompressionCache calls virDomainMigrateGetCompressionCache.
 func (o *Domain) MigrateGetCompressionCache(flags uint32) (uint64, error) {
 	var err C.virError
@@ -4273,6 +5421,27 @@ func (o *Domain) MigrateToURI2(dconnuri string, miguri string, dxml string, flag
 	return nil
 }
 
+// MigrateToURI3 calls virDomainMigrateToURI3.
+func (o *Domain) MigrateToURI3(dconnuri string, params *DomainMigrateParameters, flags DomainMigrateFlags) error {
+	var err C.virError
+	var cDconnuri *C.char
+	if dconnuri != "" {
+		cDconnuri = C.CString(dconnuri)
+		defer C.free(unsafe.Pointer(cDconnuri))
+	}
+	var cParamsFields []typedParam
+	if params != nil {
+		cParamsFields = params.typedParams()
+	}
+	cParams, cParamsN := typedParamsToC(cParamsFields)
+	defer C.virTypedParamsFree(cParams, cParamsN)
+	ret := C.virDomainMigrateToURI3Wrapper(o.cptr(), cDconnuri, cParams, C.uint(cParamsN), C.uint(flags), &err)
+	if ret < 0 {
+		return makeError(&err)
+	}
+	return nil
+}
+
 // OpenChannel calls virDomainOpenChannel.
 func (o *Domain) OpenChannel(name string, st *Stream, flags DomainChannelFlags) error {
 	var err C.virError
@@ -4291,12 +5460,12 @@ func (o *Domain) OpenChannel(name string, st *Stream, flags DomainChannelFlags) 
 // OpenConsole calls virDomainOpenConsole.
 func (o *Domain) OpenConsole(dev_name string, st *Stream, flags DomainConsoleFlags) error {
 	var err C.virError
-	var cDev_name *C.char
+	var cDevName *C.char
 	if dev_name != "" {
-		cDev_name = C.CString(dev_name)
-		defer C.free(unsafe.Pointer(cDev_name))
+		cDevName = C.CString(dev_name)
+		defer C.free(unsafe.Pointer(cDevName))
 	}
-	ret := C.virDomainOpenConsoleWrapper(o.cptr(), cDev_name, st.cptr(), C.uint(flags), &err)
+	ret := C.virDomainOpenConsoleWrapper(o.cptr(), cDevName, st.cptr(), C.uint(flags), &err)
 	if ret < 0 {
 		return makeError(&err)
 	}
@@ -4353,12 +5522,23 @@ func (o *Domain) Reboot(flags DomainRebootFlagValues) error {
 	return nil
 }
 
+// Ref calls virDomainRef.
+func (o *Domain) Ref() error {
+	var err C.virError
+	ret := C.virDomainRefWrapper(o.cptr(), &err)
+	if ret < 0 {
+		return makeError(&err)
+	}
+	o.ref.extra.Add(1)
+	return nil
+}
+
 // Rename calls virDomainRename.
 func (o *Domain) Rename(new_name string, flags uint32) error {
 	var err C.virError
-	cNew_name := C.CString(new_name)
-	defer C.free(unsafe.Pointer(cNew_name))
-	ret := C.virDomainRenameWrapper(o.cptr(), cNew_name, C.uint(flags), &err)
+	cNewName := C.CString(new_name)
+	defer C.free(unsafe.Pointer(cNewName))
+	ret := C.virDomainRenameWrapper(o.cptr(), cNewName, C.uint(flags), &err)
 	if ret < 0 {
 		return makeError(&err)
 	}
@@ -4398,6 +5578,18 @@ func (o *Connect) DomainRestoreFlags(from string, dxml string, flags DomainSaveR
 		defer C.free(unsafe.Pointer(cDxml))
 	}
 	ret := C.virDomainRestoreFlagsWrapper(o.cptr(), cFrom, cDxml, C.uint(flags), &err)
+	if ret < 0 {
+		return makeError(&err)
+	}
+	return nil
+}
+
+// DomainRestoreParams calls virDomainRestoreParams.
+func (o *Connect) DomainRestoreParams(params DomainSaveRestoreParams, flags DomainSaveRestoreFlags) error {
+	var err C.virError
+	cParams, cParamsN := typedParamsToC(params.typedParams())
+	defer C.virTypedParamsFree(cParams, cParamsN)
+	ret := C.virDomainRestoreParamsWrapper(o.cptr(), cParams, C.int(cParamsN), C.uint(flags), &err)
 	if ret < 0 {
 		return makeError(&err)
 	}
@@ -4471,6 +5663,18 @@ func (o *Connect) DomainSaveImageGetXMLDesc(file string, flags DomainSaveImageXM
 	return s, nil
 }
 
+// SaveParams calls virDomainSaveParams.
+func (o *Domain) SaveParams(params DomainSaveRestoreParams, flags DomainSaveRestoreFlags) error {
+	var err C.virError
+	cParams, cParamsN := typedParamsToC(params.typedParams())
+	defer C.virTypedParamsFree(cParams, cParamsN)
+	ret := C.virDomainSaveParamsWrapper(o.cptr(), cParams, C.int(cParamsN), C.uint(flags), &err)
+	if ret < 0 {
+		return makeError(&err)
+	}
+	return nil
+}
+
 // Screenshot calls virDomainScreenshot.
 func (o *Domain) Screenshot(stream *Stream, screen uint, flags uint32) (string, error) {
 	var err C.virError
@@ -4507,6 +5711,40 @@ func (o *Domain) SetAutostart(autostart bool) error {
 	return nil
 }
 
+// SetBlkioParameters calls virDomainSetBlkioParameters.
+func (o *Domain) SetBlkioParameters(params *DomainBlkioParameters, flags DomainModificationImpact) error {
+	var err C.virError
+	var cParamsFields []typedParam
+	if params != nil {
+		cParamsFields = params.typedParams()
+	}
+	cParams, cParamsN := typedParamsToC(cParamsFields)
+	defer C.virTypedParamsFree(cParams, cParamsN)
+	ret := C.virDomainSetBlkioParametersWrapper(o.cptr(), cParams, C.int(cParamsN), C.uint(flags), &err)
+	if ret < 0 {
+		return makeError(&err)
+	}
+	return nil
+}
+
+// SetBlockIoTune calls virDomainSetBlockIoTune.
+func (o *Domain) SetBlockIoTune(disk string, params *DomainBlockIoTuneParameters, flags DomainModificationImpact) error {
+	var err C.virError
+	cDisk := C.CString(disk)
+	defer C.free(unsafe.Pointer(cDisk))
+	var cParamsFields []typedParam
+	if params != nil {
+		cParamsFields = params.typedParams()
+	}
+	cParams, cParamsN := typedParamsToC(cParamsFields)
+	defer C.virTypedParamsFree(cParams, cParamsN)
+	ret := C.virDomainSetBlockIoTuneWrapper(o.cptr(), cDisk, cParams, C.int(cParamsN), C.uint(flags), &err)
+	if ret < 0 {
+		return makeError(&err)
+	}
+	return nil
+}
+
 // SetBlockThreshold calls virDomainSetBlockThreshold.
 func (o *Domain) SetBlockThreshold(dev string, threshold uint64, flags uint32) error {
 	var err C.virError
@@ -4525,6 +5763,59 @@ func (o *Domain) SetGuestVcpus(cpumap string, state int, flags uint32) error {
 	cCpumap := C.CString(cpumap)
 	defer C.free(unsafe.Pointer(cCpumap))
 	ret := C.virDomainSetGuestVcpusWrapper(o.cptr(), cCpumap, C.int(state), C.uint(flags), &err)
+	if ret < 0 {
+		return makeError(&err)
+	}
+	return nil
+}
+
+// SetIOThreadParams calls virDomainSetIOThreadParams.
+func (o *Domain) SetIOThreadParams(iothread_id uint, params *DomainSetIOThreadParams, flags DomainModificationImpact) error {
+	var err C.virError
+	var cParamsFields []typedParam
+	if params != nil {
+		cParamsFields = params.typedParams()
+	}
+	cParams, cParamsN := typedParamsToC(cParamsFields)
+	defer C.virTypedParamsFree(cParams, cParamsN)
+	ret := C.virDomainSetIOThreadParamsWrapper(o.cptr(), C.uint(iothread_id), cParams, C.int(cParamsN), C.uint(flags), &err)
+	if ret < 0 {
+		return makeError(&err)
+	}
+	return nil
+}
+
+// SetInterfaceParameters calls virDomainSetInterfaceParameters.
+func (o *Domain) SetInterfaceParameters(device string, params *DomainInterfaceParameters, flags DomainModificationImpact) error {
+	var err C.virError
+	var cDevice *C.char
+	if device != "" {
+		cDevice = C.CString(device)
+		defer C.free(unsafe.Pointer(cDevice))
+	}
+	var cParamsFields []typedParam
+	if params != nil {
+		cParamsFields = params.typedParams()
+	}
+	cParams, cParamsN := typedParamsToC(cParamsFields)
+	defer C.virTypedParamsFree(cParams, cParamsN)
+	ret := C.virDomainSetInterfaceParametersWrapper(o.cptr(), cDevice, cParams, C.int(cParamsN), C.uint(flags), &err)
+	if ret < 0 {
+		return makeError(&err)
+	}
+	return nil
+}
+
+// SetLaunchSecurityState calls virDomainSetLaunchSecurityState.
+func (o *Domain) SetLaunchSecurityState(params *DomainLaunchSecurityStateParameters, flags uint32) error {
+	var err C.virError
+	var cParamsFields []typedParam
+	if params != nil {
+		cParamsFields = params.typedParams()
+	}
+	cParams, cParamsN := typedParamsToC(cParamsFields)
+	defer C.virTypedParamsFree(cParams, cParamsN)
+	ret := C.virDomainSetLaunchSecurityStateWrapper(o.cptr(), cParams, C.int(cParamsN), C.uint(flags), &err)
 	if ret < 0 {
 		return makeError(&err)
 	}
@@ -4571,6 +5862,22 @@ func (o *Domain) SetMemoryFlags(memory uint64, flags DomainMemoryModFlags) error
 	return nil
 }
 
+// SetMemoryParameters calls virDomainSetMemoryParameters.
+func (o *Domain) SetMemoryParameters(params *DomainMemoryParameters, flags DomainModificationImpact) error {
+	var err C.virError
+	var cParamsFields []typedParam
+	if params != nil {
+		cParamsFields = params.typedParams()
+	}
+	cParams, cParamsN := typedParamsToC(cParamsFields)
+	defer C.virTypedParamsFree(cParams, cParamsN)
+	ret := C.virDomainSetMemoryParametersWrapper(o.cptr(), cParams, C.int(cParamsN), C.uint(flags), &err)
+	if ret < 0 {
+		return makeError(&err)
+	}
+	return nil
+}
+
 // SetMemoryStatsPeriod calls virDomainSetMemoryStatsPeriod.
 func (o *Domain) SetMemoryStatsPeriod(period int, flags DomainMemoryModFlags) error {
 	var err C.virError
@@ -4600,6 +5907,70 @@ func (o *Domain) SetMetadata(type_ DomainMetadataType, metadata string, key stri
 		defer C.free(unsafe.Pointer(cUri))
 	}
 	ret := C.virDomainSetMetadataWrapper(o.cptr(), C.int(type_), cMetadata, cKey, cUri, C.uint(flags), &err)
+	if ret < 0 {
+		return makeError(&err)
+	}
+	return nil
+}
+
+// SetNumaParameters calls virDomainSetNumaParameters.
+func (o *Domain) SetNumaParameters(params *DomainNumaParameters, flags DomainModificationImpact) error {
+	var err C.virError
+	var cParamsFields []typedParam
+	if params != nil {
+		cParamsFields = params.typedParams()
+	}
+	cParams, cParamsN := typedParamsToC(cParamsFields)
+	defer C.virTypedParamsFree(cParams, cParamsN)
+	ret := C.virDomainSetNumaParametersWrapper(o.cptr(), cParams, C.int(cParamsN), C.uint(flags), &err)
+	if ret < 0 {
+		return makeError(&err)
+	}
+	return nil
+}
+
+// SetPerfEvents calls virDomainSetPerfEvents.
+func (o *Domain) SetPerfEvents(params *DomainPerfEvents, flags DomainModificationImpact) error {
+	var err C.virError
+	var cParamsFields []typedParam
+	if params != nil {
+		cParamsFields = params.typedParams()
+	}
+	cParams, cParamsN := typedParamsToC(cParamsFields)
+	defer C.virTypedParamsFree(cParams, cParamsN)
+	ret := C.virDomainSetPerfEventsWrapper(o.cptr(), cParams, C.int(cParamsN), C.uint(flags), &err)
+	if ret < 0 {
+		return makeError(&err)
+	}
+	return nil
+}
+
+// SetSchedulerParameters calls virDomainSetSchedulerParameters.
+func (o *Domain) SetSchedulerParameters(params *DomainSchedulerParameters) error {
+	var err C.virError
+	var cParamsFields []typedParam
+	if params != nil {
+		cParamsFields = params.typedParams()
+	}
+	cParams, cParamsN := typedParamsToC(cParamsFields)
+	defer C.virTypedParamsFree(cParams, cParamsN)
+	ret := C.virDomainSetSchedulerParametersWrapper(o.cptr(), cParams, C.int(cParamsN), &err)
+	if ret < 0 {
+		return makeError(&err)
+	}
+	return nil
+}
+
+// SetSchedulerParametersFlags calls virDomainSetSchedulerParametersFlags.
+func (o *Domain) SetSchedulerParametersFlags(params *DomainSchedulerParameters, flags DomainModificationImpact) error {
+	var err C.virError
+	var cParamsFields []typedParam
+	if params != nil {
+		cParamsFields = params.typedParams()
+	}
+	cParams, cParamsN := typedParamsToC(cParamsFields)
+	defer C.virTypedParamsFree(cParams, cParamsN)
+	ret := C.virDomainSetSchedulerParametersFlagsWrapper(o.cptr(), cParams, C.int(cParamsN), C.uint(flags), &err)
 	if ret < 0 {
 		return makeError(&err)
 	}
@@ -4828,6 +6199,17 @@ func (o *Domain) CheckpointLookupByName(name string, flags uint32) (*DomainCheck
 		return nil, makeError(&err)
 	}
 	return newDomainCheckpoint(ret), nil
+}
+
+// Ref calls virDomainCheckpointRef.
+func (o *DomainCheckpoint) Ref() error {
+	var err C.virError
+	ret := C.virDomainCheckpointRefWrapper(o.cptr(), &err)
+	if ret < 0 {
+		return makeError(&err)
+	}
+	o.ref.extra.Add(1)
+	return nil
 }
 
 // ListAllCheckpoints calls virDomainListAllCheckpoints.
@@ -5082,6 +6464,17 @@ func (o *DomainSnapshot) NumChildren(flags DomainSnapshotListFlags) (int, error)
 		return 0, makeError(&err)
 	}
 	return int(ret), nil
+}
+
+// Ref calls virDomainSnapshotRef.
+func (o *DomainSnapshot) Ref() error {
+	var err C.virError
+	ret := C.virDomainSnapshotRefWrapper(o.cptr(), &err)
+	if ret < 0 {
+		return makeError(&err)
+	}
+	o.ref.extra.Add(1)
+	return nil
 }
 
 // EventRegisterDefaultImpl calls virEventRegisterDefaultImpl.
@@ -5365,6 +6758,17 @@ func (o *Connect) LookupInterfaceByName(name string) (*Interface, error) {
 		return nil, makeError(&err)
 	}
 	return newInterface(ret), nil
+}
+
+// Ref calls virInterfaceRef.
+func (o *Interface) Ref() error {
+	var err C.virError
+	ret := C.virInterfaceRefWrapper(o.cptr(), &err)
+	if ret < 0 {
+		return makeError(&err)
+	}
+	o.ref.extra.Add(1)
+	return nil
 }
 
 // Undefine calls virInterfaceUndefine.
@@ -5734,6 +7138,23 @@ func (o *NetworkPort) Free() error {
 	return nil
 }
 
+// GetParameters calls virNetworkPortGetParameters.
+func (o *NetworkPort) GetParameters(flags uint32) (*NetworkPortParameters, error) {
+	var err C.virError
+	var cParams C.virTypedParameterPtr
+	var cParamsN C.int
+	defer func() { C.virTypedParamsFree(cParams, cParamsN) }()
+	ret := C.virNetworkPortGetParametersWrapper(o.cptr(), &cParams, &cParamsN, C.uint(flags), &err)
+	if ret < 0 {
+		return nil, makeError(&err)
+	}
+	vcParams := &NetworkPortParameters{}
+	if e := typedParamsFromC(cParams, cParamsN, vcParams.typedParams()); e != nil {
+		return nil, e
+	}
+	return vcParams, nil
+}
+
 // GetUUID calls virNetworkPortGetUUID.
 func (o *NetworkPort) GetUUID() ([]byte, error) {
 	var err C.virError
@@ -5793,6 +7214,44 @@ func (o *Network) LookupNetworkPortByUUIDString(uuidstr string) (*NetworkPort, e
 		return nil, makeError(&err)
 	}
 	return newNetworkPort(ret), nil
+}
+
+// Ref calls virNetworkPortRef.
+func (o *NetworkPort) Ref() error {
+	var err C.virError
+	ret := C.virNetworkPortRefWrapper(o.cptr(), &err)
+	if ret < 0 {
+		return makeError(&err)
+	}
+	o.ref.extra.Add(1)
+	return nil
+}
+
+// SetParameters calls virNetworkPortSetParameters.
+func (o *NetworkPort) SetParameters(params *NetworkPortParameters, flags uint32) error {
+	var err C.virError
+	var cParamsFields []typedParam
+	if params != nil {
+		cParamsFields = params.typedParams()
+	}
+	cParams, cParamsN := typedParamsToC(cParamsFields)
+	defer C.virTypedParamsFree(cParams, cParamsN)
+	ret := C.virNetworkPortSetParametersWrapper(o.cptr(), cParams, C.int(cParamsN), C.uint(flags), &err)
+	if ret < 0 {
+		return makeError(&err)
+	}
+	return nil
+}
+
+// Ref calls virNetworkRef.
+func (o *Network) Ref() error {
+	var err C.virError
+	ret := C.virNetworkRefWrapper(o.cptr(), &err)
+	if ret < 0 {
+		return makeError(&err)
+	}
+	o.ref.extra.Add(1)
+	return nil
 }
 
 // SetAutostart calls virNetworkSetAutostart.
@@ -6076,6 +7535,17 @@ func (o *NodeDevice) ReAttach() error {
 	return nil
 }
 
+// Ref calls virNodeDeviceRef.
+func (o *NodeDevice) Ref() error {
+	var err C.virError
+	ret := C.virNodeDeviceRefWrapper(o.cptr(), &err)
+	if ret < 0 {
+		return makeError(&err)
+	}
+	o.ref.extra.Add(1)
+	return nil
+}
+
 // Reset calls virNodeDeviceReset.
 func (o *NodeDevice) Reset() error {
 	var err C.virError
@@ -6307,6 +7777,17 @@ func (o *Connect) LookupNWFilterBindingByPortDev(portdev string) (*NWFilterBindi
 	return newNWFilterBinding(ret), nil
 }
 
+// Ref calls virNWFilterBindingRef.
+func (o *NWFilterBinding) Ref() error {
+	var err C.virError
+	ret := C.virNWFilterBindingRefWrapper(o.cptr(), &err)
+	if ret < 0 {
+		return makeError(&err)
+	}
+	o.ref.extra.Add(1)
+	return nil
+}
+
 // NWFilterDefineXML calls virNWFilterDefineXML.
 func (o *Connect) NWFilterDefineXML(xmlDesc string) (*NWFilter, error) {
 	var err C.virError
@@ -6424,6 +7905,17 @@ func (o *Connect) LookupNWFilterByUUIDString(uuidstr string) (*NWFilter, error) 
 		return nil, makeError(&err)
 	}
 	return newNWFilter(ret), nil
+}
+
+// Ref calls virNWFilterRef.
+func (o *NWFilter) Ref() error {
+	var err C.virError
+	ret := C.virNWFilterRefWrapper(o.cptr(), &err)
+	if ret < 0 {
+		return makeError(&err)
+	}
+	o.ref.extra.Add(1)
+	return nil
 }
 
 // Undefine calls virNWFilterUndefine.
@@ -6615,6 +8107,17 @@ func (o *Connect) LookupSecretByUsage(usageType SecretUsageType, usageID string)
 		return nil, makeError(&err)
 	}
 	return newSecret(ret), nil
+}
+
+// Ref calls virSecretRef.
+func (o *Secret) Ref() error {
+	var err C.virError
+	ret := C.virSecretRefWrapper(o.cptr(), &err)
+	if ret < 0 {
+		return makeError(&err)
+	}
+	o.ref.extra.Add(1)
+	return nil
 }
 
 // SetValue calls virSecretSetValue.
@@ -7049,6 +8552,17 @@ func (o *StoragePool) NumOfStorageVolumes() (int, error) {
 	return int(ret), nil
 }
 
+// Ref calls virStoragePoolRef.
+func (o *StoragePool) Ref() error {
+	var err C.virError
+	ret := C.virStoragePoolRefWrapper(o.cptr(), &err)
+	if ret < 0 {
+		return makeError(&err)
+	}
+	o.ref.extra.Add(1)
+	return nil
+}
+
 // Refresh calls virStoragePoolRefresh.
 func (o *StoragePool) Refresh(flags uint32) error {
 	var err C.virError
@@ -7242,6 +8756,17 @@ func (o *Connect) LookupStorageVolByPath(path string) (*StorageVol, error) {
 	return newStorageVol(ret), nil
 }
 
+// Ref calls virStorageVolRef.
+func (o *StorageVol) Ref() error {
+	var err C.virError
+	ret := C.virStorageVolRefWrapper(o.cptr(), &err)
+	if ret < 0 {
+		return makeError(&err)
+	}
+	o.ref.extra.Add(1)
+	return nil
+}
+
 // Resize calls virStorageVolResize.
 func (o *StorageVol) Resize(capacity uint64, flags StorageVolResizeFlags) error {
 	var err C.virError
@@ -7352,6 +8877,17 @@ func (o *Stream) RecvHole(flags uint32) (int64, error) {
 		return 0, makeError(&err)
 	}
 	return int64(cLength), nil
+}
+
+// Ref calls virStreamRef.
+func (o *Stream) Ref() error {
+	var err C.virError
+	ret := C.virStreamRefWrapper(o.cptr(), &err)
+	if ret < 0 {
+		return makeError(&err)
+	}
+	o.ref.extra.Add(1)
+	return nil
 }
 
 // Send calls virStreamSend.

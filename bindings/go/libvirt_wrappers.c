@@ -146,6 +146,14 @@ virConnectPtr virConnectOpenWrapper(const char *name, virErrorPtr err)
     return ret;
 }
 
+virConnectPtr virConnectOpenAuthWrapper(const char *name, virConnectAuthPtr auth, unsigned int flags, virErrorPtr err)
+{
+    virConnectPtr ret = virConnectOpenAuth(name, auth, flags);
+    if (ret == NULL)
+        virCopyLastError(err);
+    return ret;
+}
+
 virConnectPtr virConnectOpenReadOnlyWrapper(const char *name, virErrorPtr err)
 {
     virConnectPtr ret = virConnectOpenReadOnly(name);
@@ -154,9 +162,25 @@ virConnectPtr virConnectOpenReadOnlyWrapper(const char *name, virErrorPtr err)
     return ret;
 }
 
+int virConnectRefWrapper(virConnectPtr conn, virErrorPtr err)
+{
+    int ret = virConnectRef(conn);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 int virConnectRegisterCloseCallbackWrapper(virConnectPtr conn, virConnectCloseFunc cb, void *opaque, virFreeCallback freecb, virErrorPtr err)
 {
     int ret = virConnectRegisterCloseCallback(conn, cb, opaque, freecb);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virConnectSetIdentityWrapper(virConnectPtr conn, virTypedParameterPtr params, int nparams, unsigned int flags, virErrorPtr err)
+{
+    int ret = virConnectSetIdentity(conn, params, nparams, flags);
     if (ret < 0)
         virCopyLastError(err);
     return ret;
@@ -186,6 +210,30 @@ int virGetVersionWrapper(unsigned long *libVer, const char *type, unsigned long 
     return ret;
 }
 
+int virNodeAllocPagesWrapper(virConnectPtr conn, unsigned int npages, unsigned int *pageSizes, unsigned long long *pageCounts, int startCell, unsigned int cellCount, unsigned int flags, virErrorPtr err)
+{
+    int ret = virNodeAllocPages(conn, npages, pageSizes, pageCounts, startCell, cellCount, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virNodeGetCPUMapWrapper(virConnectPtr conn, unsigned char **cpumap, unsigned int *online, unsigned int flags, virErrorPtr err)
+{
+    int ret = virNodeGetCPUMap(conn, cpumap, online, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virNodeGetCPUStatsWrapper(virConnectPtr conn, int cpuNum, virNodeCPUStatsPtr params, int *nparams, unsigned int flags, virErrorPtr err)
+{
+    int ret = virNodeGetCPUStats(conn, cpuNum, params, nparams, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 int virNodeGetCellsFreeMemoryWrapper(virConnectPtr conn, unsigned long long *freeMems, int startCell, int maxCells, virErrorPtr err)
 {
     int ret = virNodeGetCellsFreeMemory(conn, freeMems, startCell, maxCells);
@@ -203,6 +251,14 @@ unsigned long long virNodeGetFreeMemoryWrapper(virConnectPtr conn, virErrorPtr e
     return ret;
 }
 
+int virNodeGetFreePagesWrapper(virConnectPtr conn, unsigned int npages, unsigned int *pages, int startCell, unsigned int cellCount, unsigned long long *counts, unsigned int flags, virErrorPtr err)
+{
+    int ret = virNodeGetFreePages(conn, npages, pages, startCell, cellCount, counts, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 int virNodeGetInfoWrapper(virConnectPtr conn, virNodeInfoPtr info, virErrorPtr err)
 {
     int ret = virNodeGetInfo(conn, info);
@@ -211,9 +267,41 @@ int virNodeGetInfoWrapper(virConnectPtr conn, virNodeInfoPtr info, virErrorPtr e
     return ret;
 }
 
+int virNodeGetMemoryParametersWrapper(virConnectPtr conn, virTypedParameterPtr params, int *nparams, unsigned int flags, virErrorPtr err)
+{
+    int ret = virNodeGetMemoryParameters(conn, params, nparams, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virNodeGetMemoryStatsWrapper(virConnectPtr conn, int cellNum, virNodeMemoryStatsPtr params, int *nparams, unsigned int flags, virErrorPtr err)
+{
+    int ret = virNodeGetMemoryStats(conn, cellNum, params, nparams, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virNodeGetSEVInfoWrapper(virConnectPtr conn, virTypedParameterPtr *params, int *nparams, unsigned int flags, virErrorPtr err)
+{
+    int ret = virNodeGetSEVInfo(conn, params, nparams, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 int virNodeGetSecurityModelWrapper(virConnectPtr conn, virSecurityModelPtr secmodel, virErrorPtr err)
 {
     int ret = virNodeGetSecurityModel(conn, secmodel);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virNodeSetMemoryParametersWrapper(virConnectPtr conn, virTypedParameterPtr params, int nparams, unsigned int flags, virErrorPtr err)
+{
+    int ret = virNodeSetMemoryParameters(conn, params, nparams, flags);
     if (ret < 0)
         virCopyLastError(err);
     return ret;
@@ -395,6 +483,14 @@ int virDomainBlockCommitWrapper(virDomainPtr dom, const char *disk, const char *
     return ret;
 }
 
+int virDomainBlockCopyWrapper(virDomainPtr dom, const char *disk, const char *destxml, virTypedParameterPtr params, int nparams, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainBlockCopy(dom, disk, destxml, params, nparams, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 int virDomainBlockJobAbortWrapper(virDomainPtr dom, const char *disk, unsigned int flags, virErrorPtr err)
 {
     int ret = virDomainBlockJobAbort(dom, disk, flags);
@@ -451,6 +547,14 @@ int virDomainBlockStatsWrapper(virDomainPtr dom, const char *disk, virDomainBloc
     return ret;
 }
 
+int virDomainBlockStatsFlagsWrapper(virDomainPtr dom, const char *disk, virTypedParameterPtr params, int *nparams, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainBlockStatsFlags(dom, disk, params, nparams, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 int virDomainCoreDumpWrapper(virDomainPtr domain, const char *to, unsigned int flags, virErrorPtr err)
 {
     int ret = virDomainCoreDump(domain, to, flags);
@@ -483,6 +587,14 @@ virDomainPtr virDomainCreateLinuxWrapper(virConnectPtr conn, const char *xmlDesc
     return ret;
 }
 
+int virDomainCreateWithFilesWrapper(virDomainPtr domain, unsigned int nfiles, int *files, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainCreateWithFiles(domain, nfiles, files, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 int virDomainCreateWithFlagsWrapper(virDomainPtr domain, unsigned int flags, virErrorPtr err)
 {
     int ret = virDomainCreateWithFlags(domain, flags);
@@ -494,6 +606,14 @@ int virDomainCreateWithFlagsWrapper(virDomainPtr domain, unsigned int flags, vir
 virDomainPtr virDomainCreateXMLWrapper(virConnectPtr conn, const char *xmlDesc, unsigned int flags, virErrorPtr err)
 {
     virDomainPtr ret = virDomainCreateXML(conn, xmlDesc, flags);
+    if (ret == NULL)
+        virCopyLastError(err);
+    return ret;
+}
+
+virDomainPtr virDomainCreateXMLWithFilesWrapper(virConnectPtr conn, const char *xmlDesc, unsigned int nfiles, int *files, unsigned int flags, virErrorPtr err)
+{
+    virDomainPtr ret = virDomainCreateXMLWithFiles(conn, xmlDesc, nfiles, files, flags);
     if (ret == NULL)
         virCopyLastError(err);
     return ret;
@@ -563,6 +683,14 @@ int virDomainDetachDeviceFlagsWrapper(virDomainPtr domain, const char *xml, unsi
     return ret;
 }
 
+int virDomainFDAssociateWrapper(virDomainPtr domain, const char *name, unsigned int nfds, int *fds, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainFDAssociate(domain, name, nfds, fds, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 int virDomainFSFreezeWrapper(virDomainPtr dom, const char **mountpoints, unsigned int nmountpoints, unsigned int flags, virErrorPtr err)
 {
     int ret = virDomainFSFreeze(dom, mountpoints, nmountpoints, flags);
@@ -603,9 +731,25 @@ int virDomainGetAutostartWrapper(virDomainPtr domain, int *autostart, virErrorPt
     return ret;
 }
 
+int virDomainGetBlkioParametersWrapper(virDomainPtr domain, virTypedParameterPtr params, int *nparams, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainGetBlkioParameters(domain, params, nparams, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 int virDomainGetBlockInfoWrapper(virDomainPtr domain, const char *disk, virDomainBlockInfoPtr info, unsigned int flags, virErrorPtr err)
 {
     int ret = virDomainGetBlockInfo(domain, disk, info, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virDomainGetBlockIoTuneWrapper(virDomainPtr dom, const char *disk, virTypedParameterPtr params, int *nparams, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainGetBlockIoTune(dom, disk, params, nparams, flags);
     if (ret < 0)
         virCopyLastError(err);
     return ret;
@@ -619,9 +763,49 @@ int virDomainGetBlockJobInfoWrapper(virDomainPtr dom, const char *disk, virDomai
     return ret;
 }
 
+int virDomainGetCPUStatsWrapper(virDomainPtr domain, virTypedParameterPtr params, unsigned int nparams, int start_cpu, unsigned int ncpus, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainGetCPUStats(domain, params, nparams, start_cpu, ncpus, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 int virDomainGetControlInfoWrapper(virDomainPtr domain, virDomainControlInfoPtr info, unsigned int flags, virErrorPtr err)
 {
     int ret = virDomainGetControlInfo(domain, info, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virDomainGetDiskErrorsWrapper(virDomainPtr dom, virDomainDiskErrorPtr errors, unsigned int maxerrors, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainGetDiskErrors(dom, errors, maxerrors, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virDomainGetEmulatorPinInfoWrapper(virDomainPtr domain, unsigned char *cpumap, int maplen, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainGetEmulatorPinInfo(domain, cpumap, maplen, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virDomainGetFSInfoWrapper(virDomainPtr dom, virDomainFSInfoPtr **info, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainGetFSInfo(dom, info, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virDomainGetGuestVcpusWrapper(virDomainPtr domain, virTypedParameterPtr *params, unsigned int *nparams, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainGetGuestVcpus(domain, params, nparams, flags);
     if (ret < 0)
         virCopyLastError(err);
     return ret;
@@ -644,6 +828,14 @@ unsigned int virDomainGetIDWrapper(virDomainPtr domain, virErrorPtr err)
     return ret;
 }
 
+int virDomainGetIOThreadInfoWrapper(virDomainPtr dom, virDomainIOThreadInfoPtr **info, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainGetIOThreadInfo(dom, info, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 int virDomainGetInfoWrapper(virDomainPtr domain, virDomainInfoPtr info, virErrorPtr err)
 {
     int ret = virDomainGetInfo(domain, info);
@@ -652,9 +844,33 @@ int virDomainGetInfoWrapper(virDomainPtr domain, virDomainInfoPtr info, virError
     return ret;
 }
 
+int virDomainGetInterfaceParametersWrapper(virDomainPtr domain, const char *device, virTypedParameterPtr params, int *nparams, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainGetInterfaceParameters(domain, device, params, nparams, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 int virDomainGetJobInfoWrapper(virDomainPtr domain, virDomainJobInfoPtr info, virErrorPtr err)
 {
     int ret = virDomainGetJobInfo(domain, info);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virDomainGetJobStatsWrapper(virDomainPtr domain, int *type, virTypedParameterPtr *params, int *nparams, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainGetJobStats(domain, type, params, nparams, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virDomainGetLaunchSecurityInfoWrapper(virDomainPtr domain, virTypedParameterPtr *params, int *nparams, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainGetLaunchSecurityInfo(domain, params, nparams, flags);
     if (ret < 0)
         virCopyLastError(err);
     return ret;
@@ -672,6 +888,14 @@ unsigned long virDomainGetMaxMemoryWrapper(virDomainPtr domain, virErrorPtr err)
 int virDomainGetMaxVcpusWrapper(virDomainPtr domain, virErrorPtr err)
 {
     int ret = virDomainGetMaxVcpus(domain);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virDomainGetMemoryParametersWrapper(virDomainPtr domain, virTypedParameterPtr params, int *nparams, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainGetMemoryParameters(domain, params, nparams, flags);
     if (ret < 0)
         virCopyLastError(err);
     return ret;
@@ -701,10 +925,42 @@ const char * virDomainGetNameWrapper(virDomainPtr domain, virErrorPtr err)
     return ret;
 }
 
+int virDomainGetNumaParametersWrapper(virDomainPtr domain, virTypedParameterPtr params, int *nparams, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainGetNumaParameters(domain, params, nparams, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 char * virDomainGetOSTypeWrapper(virDomainPtr domain, virErrorPtr err)
 {
     char *ret = virDomainGetOSType(domain);
     if (ret == NULL)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virDomainGetPerfEventsWrapper(virDomainPtr domain, virTypedParameterPtr *params, int *nparams, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainGetPerfEvents(domain, params, nparams, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virDomainGetSchedulerParametersWrapper(virDomainPtr domain, virTypedParameterPtr params, int *nparams, virErrorPtr err)
+{
+    int ret = virDomainGetSchedulerParameters(domain, params, nparams);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virDomainGetSchedulerParametersFlagsWrapper(virDomainPtr domain, virTypedParameterPtr params, int *nparams, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainGetSchedulerParametersFlags(domain, params, nparams, flags);
+    if (ret < 0)
         virCopyLastError(err);
     return ret;
 }
@@ -720,6 +976,14 @@ char * virDomainGetSchedulerTypeWrapper(virDomainPtr domain, int *nparams, virEr
 int virDomainGetSecurityLabelWrapper(virDomainPtr domain, virSecurityLabelPtr seclabel, virErrorPtr err)
 {
     int ret = virDomainGetSecurityLabel(domain, seclabel);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virDomainGetSecurityLabelListWrapper(virDomainPtr domain, virSecurityLabelPtr *seclabels, virErrorPtr err)
+{
+    int ret = virDomainGetSecurityLabelList(domain, seclabels);
     if (ret < 0)
         virCopyLastError(err);
     return ret;
@@ -757,6 +1021,22 @@ int virDomainGetUUIDStringWrapper(virDomainPtr domain, char *buf, virErrorPtr er
     return ret;
 }
 
+int virDomainGetVcpuPinInfoWrapper(virDomainPtr domain, int ncpumaps, unsigned char *cpumaps, int maplen, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainGetVcpuPinInfo(domain, ncpumaps, cpumaps, maplen, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virDomainGetVcpusWrapper(virDomainPtr domain, virVcpuInfoPtr info, int maxinfo, unsigned char *cpumaps, int maplen, virErrorPtr err)
+{
+    int ret = virDomainGetVcpus(domain, info, maxinfo, cpumaps, maplen);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 int virDomainGetVcpusFlagsWrapper(virDomainPtr domain, unsigned int flags, virErrorPtr err)
 {
     int ret = virDomainGetVcpusFlags(domain, flags);
@@ -784,6 +1064,14 @@ int virDomainHasManagedSaveImageWrapper(virDomainPtr dom, unsigned int flags, vi
 int virDomainInjectNMIWrapper(virDomainPtr domain, unsigned int flags, virErrorPtr err)
 {
     int ret = virDomainInjectNMI(domain, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virDomainInterfaceAddressesWrapper(virDomainPtr dom, virDomainInterfacePtr **ifaces, unsigned int source, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainInterfaceAddresses(dom, ifaces, source, flags);
     if (ret < 0)
         virCopyLastError(err);
     return ret;
@@ -893,6 +1181,14 @@ int virDomainMemoryPeekWrapper(virDomainPtr dom, unsigned long long start, size_
     return ret;
 }
 
+int virDomainMemoryStatsWrapper(virDomainPtr dom, virDomainMemoryStatPtr stats, unsigned int nr_stats, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainMemoryStats(dom, stats, nr_stats, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 virDomainPtr virDomainMigrateWrapper(virDomainPtr domain, virConnectPtr dconn, unsigned long flags, const char *dname, const char *uri, unsigned long bandwidth, virErrorPtr err)
 {
     virDomainPtr ret = virDomainMigrate(domain, dconn, flags, dname, uri, bandwidth);
@@ -904,6 +1200,14 @@ virDomainPtr virDomainMigrateWrapper(virDomainPtr domain, virConnectPtr dconn, u
 virDomainPtr virDomainMigrate2Wrapper(virDomainPtr domain, virConnectPtr dconn, const char *dxml, unsigned long flags, const char *dname, const char *uri, unsigned long bandwidth, virErrorPtr err)
 {
     virDomainPtr ret = virDomainMigrate2(domain, dconn, dxml, flags, dname, uri, bandwidth);
+    if (ret == NULL)
+        virCopyLastError(err);
+    return ret;
+}
+
+virDomainPtr virDomainMigrate3Wrapper(virDomainPtr domain, virConnectPtr dconn, virTypedParameterPtr params, unsigned int nparams, unsigned int flags, virErrorPtr err)
+{
+    virDomainPtr ret = virDomainMigrate3(domain, dconn, params, nparams, flags);
     if (ret == NULL)
         virCopyLastError(err);
     return ret;
@@ -981,6 +1285,14 @@ int virDomainMigrateToURI2Wrapper(virDomainPtr domain, const char *dconnuri, con
     return ret;
 }
 
+int virDomainMigrateToURI3Wrapper(virDomainPtr domain, const char *dconnuri, virTypedParameterPtr params, unsigned int nparams, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainMigrateToURI3(domain, dconnuri, params, nparams, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 int virDomainOpenChannelWrapper(virDomainPtr dom, const char *name, virStreamPtr st, unsigned int flags, virErrorPtr err)
 {
     int ret = virDomainOpenChannel(dom, name, st, flags);
@@ -1029,9 +1341,49 @@ int virDomainPMWakeupWrapper(virDomainPtr dom, unsigned int flags, virErrorPtr e
     return ret;
 }
 
+int virDomainPinEmulatorWrapper(virDomainPtr domain, unsigned char *cpumap, int maplen, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainPinEmulator(domain, cpumap, maplen, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virDomainPinIOThreadWrapper(virDomainPtr domain, unsigned int iothread_id, unsigned char *cpumap, int maplen, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainPinIOThread(domain, iothread_id, cpumap, maplen, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virDomainPinVcpuWrapper(virDomainPtr domain, unsigned int vcpu, unsigned char *cpumap, int maplen, virErrorPtr err)
+{
+    int ret = virDomainPinVcpu(domain, vcpu, cpumap, maplen);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virDomainPinVcpuFlagsWrapper(virDomainPtr domain, unsigned int vcpu, unsigned char *cpumap, int maplen, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainPinVcpuFlags(domain, vcpu, cpumap, maplen, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 int virDomainRebootWrapper(virDomainPtr domain, unsigned int flags, virErrorPtr err)
 {
     int ret = virDomainReboot(domain, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virDomainRefWrapper(virDomainPtr domain, virErrorPtr err)
+{
+    int ret = virDomainRef(domain);
     if (ret < 0)
         virCopyLastError(err);
     return ret;
@@ -1064,6 +1416,14 @@ int virDomainRestoreWrapper(virConnectPtr conn, const char *from, virErrorPtr er
 int virDomainRestoreFlagsWrapper(virConnectPtr conn, const char *from, const char *dxml, unsigned int flags, virErrorPtr err)
 {
     int ret = virDomainRestoreFlags(conn, from, dxml, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virDomainRestoreParamsWrapper(virConnectPtr conn, virTypedParameterPtr params, int nparams, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainRestoreParams(conn, params, nparams, flags);
     if (ret < 0)
         virCopyLastError(err);
     return ret;
@@ -1109,10 +1469,26 @@ char * virDomainSaveImageGetXMLDescWrapper(virConnectPtr conn, const char *file,
     return ret;
 }
 
+int virDomainSaveParamsWrapper(virDomainPtr domain, virTypedParameterPtr params, int nparams, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainSaveParams(domain, params, nparams, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 char * virDomainScreenshotWrapper(virDomainPtr domain, virStreamPtr stream, unsigned int screen, unsigned int flags, virErrorPtr err)
 {
     char *ret = virDomainScreenshot(domain, stream, screen, flags);
     if (ret == NULL)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virDomainSendKeyWrapper(virDomainPtr domain, unsigned int codeset, unsigned int holdtime, unsigned int *keycodes, int nkeycodes, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainSendKey(domain, codeset, holdtime, keycodes, nkeycodes, flags);
+    if (ret < 0)
         virCopyLastError(err);
     return ret;
 }
@@ -1133,6 +1509,22 @@ int virDomainSetAutostartWrapper(virDomainPtr domain, int autostart, virErrorPtr
     return ret;
 }
 
+int virDomainSetBlkioParametersWrapper(virDomainPtr domain, virTypedParameterPtr params, int nparams, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainSetBlkioParameters(domain, params, nparams, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virDomainSetBlockIoTuneWrapper(virDomainPtr dom, const char *disk, virTypedParameterPtr params, int nparams, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainSetBlockIoTune(dom, disk, params, nparams, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 int virDomainSetBlockThresholdWrapper(virDomainPtr domain, const char *dev, unsigned long long threshold, unsigned int flags, virErrorPtr err)
 {
     int ret = virDomainSetBlockThreshold(domain, dev, threshold, flags);
@@ -1144,6 +1536,30 @@ int virDomainSetBlockThresholdWrapper(virDomainPtr domain, const char *dev, unsi
 int virDomainSetGuestVcpusWrapper(virDomainPtr domain, const char *cpumap, int state, unsigned int flags, virErrorPtr err)
 {
     int ret = virDomainSetGuestVcpus(domain, cpumap, state, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virDomainSetIOThreadParamsWrapper(virDomainPtr domain, unsigned int iothread_id, virTypedParameterPtr params, int nparams, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainSetIOThreadParams(domain, iothread_id, params, nparams, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virDomainSetInterfaceParametersWrapper(virDomainPtr domain, const char *device, virTypedParameterPtr params, int nparams, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainSetInterfaceParameters(domain, device, params, nparams, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virDomainSetLaunchSecurityStateWrapper(virDomainPtr domain, virTypedParameterPtr params, int nparams, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainSetLaunchSecurityState(domain, params, nparams, flags);
     if (ret < 0)
         virCopyLastError(err);
     return ret;
@@ -1181,6 +1597,14 @@ int virDomainSetMemoryFlagsWrapper(virDomainPtr domain, unsigned long memory, un
     return ret;
 }
 
+int virDomainSetMemoryParametersWrapper(virDomainPtr domain, virTypedParameterPtr params, int nparams, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainSetMemoryParameters(domain, params, nparams, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 int virDomainSetMemoryStatsPeriodWrapper(virDomainPtr domain, int period, unsigned int flags, virErrorPtr err)
 {
     int ret = virDomainSetMemoryStatsPeriod(domain, period, flags);
@@ -1192,6 +1616,38 @@ int virDomainSetMemoryStatsPeriodWrapper(virDomainPtr domain, int period, unsign
 int virDomainSetMetadataWrapper(virDomainPtr domain, int type, const char *metadata, const char *key, const char *uri, unsigned int flags, virErrorPtr err)
 {
     int ret = virDomainSetMetadata(domain, type, metadata, key, uri, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virDomainSetNumaParametersWrapper(virDomainPtr domain, virTypedParameterPtr params, int nparams, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainSetNumaParameters(domain, params, nparams, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virDomainSetPerfEventsWrapper(virDomainPtr domain, virTypedParameterPtr params, int nparams, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainSetPerfEvents(domain, params, nparams, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virDomainSetSchedulerParametersWrapper(virDomainPtr domain, virTypedParameterPtr params, int nparams, virErrorPtr err)
+{
+    int ret = virDomainSetSchedulerParameters(domain, params, nparams);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virDomainSetSchedulerParametersFlagsWrapper(virDomainPtr domain, virTypedParameterPtr params, int nparams, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainSetSchedulerParametersFlags(domain, params, nparams, flags);
     if (ret < 0)
         virCopyLastError(err);
     return ret;
@@ -1357,6 +1813,14 @@ virDomainCheckpointPtr virDomainCheckpointLookupByNameWrapper(virDomainPtr domai
     return ret;
 }
 
+int virDomainCheckpointRefWrapper(virDomainCheckpointPtr checkpoint, virErrorPtr err)
+{
+    int ret = virDomainCheckpointRef(checkpoint);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 int virDomainListAllCheckpointsWrapper(virDomainPtr domain, virDomainCheckpointPtr **checkpoints, unsigned int flags, virErrorPtr err)
 {
     int ret = virDomainListAllCheckpoints(domain, checkpoints, flags);
@@ -1504,6 +1968,14 @@ int virDomainSnapshotNumWrapper(virDomainPtr domain, unsigned int flags, virErro
 int virDomainSnapshotNumChildrenWrapper(virDomainSnapshotPtr snapshot, unsigned int flags, virErrorPtr err)
 {
     int ret = virDomainSnapshotNumChildren(snapshot, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virDomainSnapshotRefWrapper(virDomainSnapshotPtr snapshot, virErrorPtr err)
+{
+    int ret = virDomainSnapshotRef(snapshot);
     if (ret < 0)
         virCopyLastError(err);
     return ret;
@@ -1717,6 +2189,14 @@ virInterfacePtr virInterfaceLookupByNameWrapper(virConnectPtr conn, const char *
     return ret;
 }
 
+int virInterfaceRefWrapper(virInterfacePtr iface, virErrorPtr err)
+{
+    int ret = virInterfaceRef(iface);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 int virInterfaceUndefineWrapper(virInterfacePtr iface, virErrorPtr err)
 {
     int ret = virInterfaceUndefine(iface);
@@ -1853,6 +2333,14 @@ char * virNetworkGetBridgeNameWrapper(virNetworkPtr network, virErrorPtr err)
     return ret;
 }
 
+int virNetworkGetDHCPLeasesWrapper(virNetworkPtr network, const char *mac, virNetworkDHCPLeasePtr **leases, unsigned int flags, virErrorPtr err)
+{
+    int ret = virNetworkGetDHCPLeases(network, mac, leases, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 const char * virNetworkGetNameWrapper(virNetworkPtr network, virErrorPtr err)
 {
     const char *ret = virNetworkGetName(network);
@@ -1957,6 +2445,22 @@ int virNetworkPortFreeWrapper(virNetworkPortPtr port, virErrorPtr err)
     return ret;
 }
 
+virNetworkPtr virNetworkPortGetNetworkWrapper(virNetworkPortPtr port, virErrorPtr err)
+{
+    virNetworkPtr ret = virNetworkPortGetNetwork(port);
+    if (ret == NULL)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virNetworkPortGetParametersWrapper(virNetworkPortPtr port, virTypedParameterPtr *params, int *nparams, unsigned int flags, virErrorPtr err)
+{
+    int ret = virNetworkPortGetParameters(port, params, nparams, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 int virNetworkPortGetUUIDWrapper(virNetworkPortPtr port, unsigned char *uuid, virErrorPtr err)
 {
     int ret = virNetworkPortGetUUID(port, uuid);
@@ -1993,6 +2497,30 @@ virNetworkPortPtr virNetworkPortLookupByUUIDStringWrapper(virNetworkPtr net, con
 {
     virNetworkPortPtr ret = virNetworkPortLookupByUUIDString(net, uuidstr);
     if (ret == NULL)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virNetworkPortRefWrapper(virNetworkPortPtr port, virErrorPtr err)
+{
+    int ret = virNetworkPortRef(port);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virNetworkPortSetParametersWrapper(virNetworkPortPtr port, virTypedParameterPtr params, int nparams, unsigned int flags, virErrorPtr err)
+{
+    int ret = virNetworkPortSetParameters(port, params, nparams, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virNetworkRefWrapper(virNetworkPtr network, virErrorPtr err)
+{
+    int ret = virNetworkRef(network);
+    if (ret < 0)
         virCopyLastError(err);
     return ret;
 }
@@ -2189,6 +2717,14 @@ int virNodeDeviceReAttachWrapper(virNodeDevicePtr dev, virErrorPtr err)
     return ret;
 }
 
+int virNodeDeviceRefWrapper(virNodeDevicePtr dev, virErrorPtr err)
+{
+    int ret = virNodeDeviceRef(dev);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 int virNodeDeviceResetWrapper(virNodeDevicePtr dev, virErrorPtr err)
 {
     int ret = virNodeDeviceReset(dev);
@@ -2317,6 +2853,14 @@ virNWFilterBindingPtr virNWFilterBindingLookupByPortDevWrapper(virConnectPtr con
     return ret;
 }
 
+int virNWFilterBindingRefWrapper(virNWFilterBindingPtr binding, virErrorPtr err)
+{
+    int ret = virNWFilterBindingRef(binding);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 virNWFilterPtr virNWFilterDefineXMLWrapper(virConnectPtr conn, const char *xmlDesc, virErrorPtr err)
 {
     virNWFilterPtr ret = virNWFilterDefineXML(conn, xmlDesc);
@@ -2393,6 +2937,14 @@ virNWFilterPtr virNWFilterLookupByUUIDStringWrapper(virConnectPtr conn, const ch
 {
     virNWFilterPtr ret = virNWFilterLookupByUUIDString(conn, uuidstr);
     if (ret == NULL)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virNWFilterRefWrapper(virNWFilterPtr nwfilter, virErrorPtr err)
+{
+    int ret = virNWFilterRef(nwfilter);
+    if (ret < 0)
         virCopyLastError(err);
     return ret;
 }
@@ -2493,6 +3045,15 @@ int virSecretGetUsageTypeWrapper(virSecretPtr secret, virErrorPtr err)
     return ret;
 }
 
+unsigned char * virSecretGetValueWrapper(virSecretPtr secret, size_t *value_size, unsigned int flags, virErrorPtr err)
+{
+    virResetLastError();
+    unsigned char *ret = virSecretGetValue(secret, value_size, flags);
+    if (virGetLastError() != NULL)
+        virCopyLastError(err);
+    return ret;
+}
+
 char * virSecretGetXMLDescWrapper(virSecretPtr secret, unsigned int flags, virErrorPtr err)
 {
     char *ret = virSecretGetXMLDesc(secret, flags);
@@ -2521,6 +3082,14 @@ virSecretPtr virSecretLookupByUsageWrapper(virConnectPtr conn, int usageType, co
 {
     virSecretPtr ret = virSecretLookupByUsage(conn, usageType, usageID);
     if (ret == NULL)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virSecretRefWrapper(virSecretPtr secret, virErrorPtr err)
+{
+    int ret = virSecretRef(secret);
+    if (ret < 0)
         virCopyLastError(err);
     return ret;
 }
@@ -2797,6 +3366,14 @@ int virStoragePoolNumOfVolumesWrapper(virStoragePoolPtr pool, virErrorPtr err)
     return ret;
 }
 
+int virStoragePoolRefWrapper(virStoragePoolPtr pool, virErrorPtr err)
+{
+    int ret = virStoragePoolRef(pool);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 int virStoragePoolRefreshWrapper(virStoragePoolPtr pool, unsigned int flags, virErrorPtr err)
 {
     int ret = virStoragePoolRefresh(pool, flags);
@@ -2933,6 +3510,14 @@ virStorageVolPtr virStorageVolLookupByPathWrapper(virConnectPtr conn, const char
     return ret;
 }
 
+int virStorageVolRefWrapper(virStorageVolPtr vol, virErrorPtr err)
+{
+    int ret = virStorageVolRef(vol);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 int virStorageVolResizeWrapper(virStorageVolPtr vol, unsigned long long capacity, unsigned int flags, virErrorPtr err)
 {
     int ret = virStorageVolResize(vol, capacity, flags);
@@ -3021,9 +3606,41 @@ virStreamPtr virStreamNewWrapper(virConnectPtr conn, unsigned int flags, virErro
     return ret;
 }
 
+int virStreamRecvWrapper(virStreamPtr stream, char *data, size_t nbytes, virErrorPtr err)
+{
+    int ret = virStreamRecv(stream, data, nbytes);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virStreamRecvAllWrapper(virStreamPtr stream, virStreamSinkFunc handler, void *opaque, virErrorPtr err)
+{
+    int ret = virStreamRecvAll(stream, handler, opaque);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virStreamRecvFlagsWrapper(virStreamPtr stream, char *data, size_t nbytes, unsigned int flags, virErrorPtr err)
+{
+    int ret = virStreamRecvFlags(stream, data, nbytes, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 int virStreamRecvHoleWrapper(virStreamPtr stream, long long *length, unsigned int flags, virErrorPtr err)
 {
     int ret = virStreamRecvHole(stream, length, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virStreamRefWrapper(virStreamPtr stream, virErrorPtr err)
+{
+    int ret = virStreamRef(stream);
     if (ret < 0)
         virCopyLastError(err);
     return ret;
@@ -3037,6 +3654,14 @@ int virStreamSendWrapper(virStreamPtr stream, const char *data, size_t nbytes, v
     return ret;
 }
 
+int virStreamSendAllWrapper(virStreamPtr stream, virStreamSourceFunc handler, void *opaque, virErrorPtr err)
+{
+    int ret = virStreamSendAll(stream, handler, opaque);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 int virStreamSendHoleWrapper(virStreamPtr stream, long long length, unsigned int flags, virErrorPtr err)
 {
     int ret = virStreamSendHole(stream, length, flags);
@@ -3045,9 +3670,33 @@ int virStreamSendHoleWrapper(virStreamPtr stream, long long length, unsigned int
     return ret;
 }
 
+int virStreamSparseRecvAllWrapper(virStreamPtr stream, virStreamSinkFunc handler, virStreamSinkHoleFunc holeHandler, void *opaque, virErrorPtr err)
+{
+    int ret = virStreamSparseRecvAll(stream, handler, holeHandler, opaque);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virStreamSparseSendAllWrapper(virStreamPtr stream, virStreamSourceFunc handler, virStreamSourceHoleFunc holeHandler, virStreamSourceSkipFunc skipHandler, void *opaque, virErrorPtr err)
+{
+    int ret = virStreamSparseSendAll(stream, handler, holeHandler, skipHandler, opaque);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 int virConnectDomainQemuMonitorEventDeregisterWrapper(virConnectPtr conn, int callbackID, virErrorPtr err)
 {
     int ret = virConnectDomainQemuMonitorEventDeregister(conn, callbackID);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virConnectDomainQemuMonitorEventRegisterWrapper(virConnectPtr conn, virDomainPtr dom, const char *event, virConnectDomainQemuMonitorEventCallback cb, void *opaque, virFreeCallback freecb, unsigned int flags, virErrorPtr err)
+{
+    int ret = virConnectDomainQemuMonitorEventRegister(conn, dom, event, cb, opaque, freecb, flags);
     if (ret < 0)
         virCopyLastError(err);
     return ret;
@@ -3077,9 +3726,33 @@ int virDomainQemuMonitorCommandWrapper(virDomainPtr domain, const char *cmd, cha
     return ret;
 }
 
+int virDomainQemuMonitorCommandWithFilesWrapper(virDomainPtr domain, const char *cmd, unsigned int ninfiles, int *infiles, unsigned int *noutfiles, int **outfiles, char **result, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainQemuMonitorCommandWithFiles(domain, cmd, ninfiles, infiles, noutfiles, outfiles, result, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 int virDomainLxcEnterCGroupWrapper(virDomainPtr domain, unsigned int flags, virErrorPtr err)
 {
     int ret = virDomainLxcEnterCGroup(domain, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virDomainLxcEnterNamespaceWrapper(virDomainPtr domain, unsigned int nfdlist, int *fdlist, unsigned int *noldfdlist, int **oldfdlist, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainLxcEnterNamespace(domain, nfdlist, fdlist, noldfdlist, oldfdlist, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virDomainLxcOpenNamespaceWrapper(virDomainPtr domain, int **fdlist, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainLxcOpenNamespace(domain, fdlist, flags);
     if (ret < 0)
         virCopyLastError(err);
     return ret;
@@ -3188,6 +3861,20 @@ int vh_register_virConnectDomainEventRegisterAny_virConnectDomainEventIOErrorCal
 {
     void *opaque = vh_opaque(h);
     int ret = virConnectDomainEventRegisterAnyWrapper(conn, obj, id, (virConnectDomainEventGenericCallback)vh_on_virConnectDomainEventIOErrorCallback, opaque, vh_free_callback, err);
+    if (ret < 0)
+        free(opaque);
+    return ret;
+}
+
+static void vh_on_virConnectDomainEventGraphicsCallback(virConnectPtr conn, virDomainPtr dom, int phase, const virDomainEventGraphicsAddress *local, const virDomainEventGraphicsAddress *remote, const char *authScheme, const virDomainEventGraphicsSubject *subject, void *opaque)
+{
+    vhGo_virConnectDomainEventGraphicsCallback(conn, dom, phase, (virDomainEventGraphicsAddress *)local, (virDomainEventGraphicsAddress *)remote, (char *)authScheme, (virDomainEventGraphicsSubject *)subject, *(uintptr_t *)opaque);
+}
+
+int vh_register_virConnectDomainEventRegisterAny_virConnectDomainEventGraphicsCallback(virConnectPtr conn, virDomainPtr obj, int id, uintptr_t h, virErrorPtr err)
+{
+    void *opaque = vh_opaque(h);
+    int ret = virConnectDomainEventRegisterAnyWrapper(conn, obj, id, (virConnectDomainEventGenericCallback)vh_on_virConnectDomainEventGraphicsCallback, opaque, vh_free_callback, err);
     if (ret < 0)
         free(opaque);
     return ret;
@@ -3319,6 +4006,20 @@ int vh_register_virConnectDomainEventRegisterAny_virConnectDomainEventDeviceRemo
     return ret;
 }
 
+static void vh_on_virConnectDomainEventTunableCallback(virConnectPtr conn, virDomainPtr dom, virTypedParameterPtr params, int nparams, void *opaque)
+{
+    vhGo_virConnectDomainEventTunableCallback(conn, dom, params, nparams, *(uintptr_t *)opaque);
+}
+
+int vh_register_virConnectDomainEventRegisterAny_virConnectDomainEventTunableCallback(virConnectPtr conn, virDomainPtr obj, int id, uintptr_t h, virErrorPtr err)
+{
+    void *opaque = vh_opaque(h);
+    int ret = virConnectDomainEventRegisterAnyWrapper(conn, obj, id, (virConnectDomainEventGenericCallback)vh_on_virConnectDomainEventTunableCallback, opaque, vh_free_callback, err);
+    if (ret < 0)
+        free(opaque);
+    return ret;
+}
+
 static void vh_on_virConnectDomainEventAgentLifecycleCallback(virConnectPtr conn, virDomainPtr dom, int state, int reason, void *opaque)
 {
     vhGo_virConnectDomainEventAgentLifecycleCallback(conn, dom, state, reason, *(uintptr_t *)opaque);
@@ -3356,6 +4057,20 @@ int vh_register_virConnectDomainEventRegisterAny_virConnectDomainEventMigrationI
 {
     void *opaque = vh_opaque(h);
     int ret = virConnectDomainEventRegisterAnyWrapper(conn, obj, id, (virConnectDomainEventGenericCallback)vh_on_virConnectDomainEventMigrationIterationCallback, opaque, vh_free_callback, err);
+    if (ret < 0)
+        free(opaque);
+    return ret;
+}
+
+static void vh_on_virConnectDomainEventJobCompletedCallback(virConnectPtr conn, virDomainPtr dom, virTypedParameterPtr params, int nparams, void *opaque)
+{
+    vhGo_virConnectDomainEventJobCompletedCallback(conn, dom, params, nparams, *(uintptr_t *)opaque);
+}
+
+int vh_register_virConnectDomainEventRegisterAny_virConnectDomainEventJobCompletedCallback(virConnectPtr conn, virDomainPtr obj, int id, uintptr_t h, virErrorPtr err)
+{
+    void *opaque = vh_opaque(h);
+    int ret = virConnectDomainEventRegisterAnyWrapper(conn, obj, id, (virConnectDomainEventGenericCallback)vh_on_virConnectDomainEventJobCompletedCallback, opaque, vh_free_callback, err);
     if (ret < 0)
         free(opaque);
     return ret;
@@ -3566,6 +4281,20 @@ int vh_virStreamEventAddCallback(virStreamPtr stream, int events, uintptr_t h, v
 {
     void *opaque = vh_opaque(h);
     int ret = virStreamEventAddCallbackWrapper(stream, events, (virStreamEventCallback)vh_on_virStreamEventCallback, opaque, vh_free_callback, err);
+    if (ret < 0)
+        free(opaque);
+    return ret;
+}
+
+static void vh_on_virConnectDomainQemuMonitorEventCallback(virConnectPtr conn, virDomainPtr dom, const char *event, long long seconds, unsigned int micros, const char *details, void *opaque)
+{
+    vhGo_virConnectDomainQemuMonitorEventCallback(conn, dom, (char *)event, seconds, micros, (char *)details, *(uintptr_t *)opaque);
+}
+
+int vh_virConnectDomainQemuMonitorEventRegister(virConnectPtr conn, virDomainPtr dom, const char *event, unsigned int flags, uintptr_t h, virErrorPtr err)
+{
+    void *opaque = vh_opaque(h);
+    int ret = virConnectDomainQemuMonitorEventRegisterWrapper(conn, dom, event, (virConnectDomainQemuMonitorEventCallback)vh_on_virConnectDomainQemuMonitorEventCallback, opaque, vh_free_callback, flags, err);
     if (ret < 0)
         free(opaque);
     return ret;

@@ -30,7 +30,7 @@ class GoRunner:
     def __init__(self, api: Api, plans, names):
         self.api = api
         self.plans = plans           # C function -> emit_go.Plan
-        self.names = names           # enum_names of api/bindings.yaml
+        self.names = names           # emit_go.GoNames
         self.out = []
 
     # ------------------------------------------------------------ values
@@ -214,8 +214,9 @@ class GoRunner:
         for (cname, gt), var in zip(results, names):
             arg = next((a for a in fn.args if a.name == cname), None)
             if arg is not None and arg.kind == 'struct_out':
-                for fname, ftype, _ in self.api.struct_fields(self.api.struct_of(arg.ctype)):
-                    out['%s.%s' % (cname, fname)] = '%s.%s' % (var, emit_go.camel(fname))
+                st = self.api.struct_of(arg.ctype)
+                for fname, ftype, _ in self.api.struct_fields(st):
+                    out['%s.%s' % (cname, fname)] = '%s.%s' % (var, emit_go.struct_field_go(self.names, st, fname))
             elif arg is not None and arg.kind == 'object_list_out':
                 out[cname] = 'namesOf(%s)' % var
             elif cname == 'ret' and fn.ret.kind == 'object':

@@ -93,8 +93,11 @@ def _field(n):
     return {'nsuri': 'NSURI'}.get(n, n[0].upper() + n[1:])
 
 
-def check(api, cb_type):
-    """Raises Unsupported when a callback passes an argument Go does not convert yet."""
+def check(api, cb_type, rules=None):
+    """Raises Unsupported when a callback passes an argument Go does not convert yet (an event
+    whose payload is converted by hand, api/bindings.yaml's go.event_payloads, passes anything)."""
+    if rules and cb_type in rules.get('event_payloads', {}):
+        return
     for n, t, e in cb_args(api, cb_type):
         if t not in HANDLES and t not in C_ARG_GO:
             raise Unsupported('callback %s passes %s' % (cb_type, t))
@@ -122,19 +125,21 @@ class Emitter:
         """The C trampoline, the exported Go function and the Go callback type, once per type."""
         if cb_type in self.done:
             return
-        check(self.api, cb_type)
+        check(self.api, cb_type, self.rules)
         self.done.add(cb_type)
+        payload = self.rules.get('event_payloads', {}).get(cb_type)
         cb = self.api.callbacks[cb_type]
         args = cb_args(self.api, cb_type)
         params = ', '.join(('%s%s' if t.endswith('*') else '%s %s') % (t, n) for n, t, _ in args)
         ret = cb['ret']
         export = 'vhGo_' + cb_type
-        call = ', '.join(['(char *)' + n if t == 'const char *' else n for n, t, _ in args] +
+        # the exported Go function's C prototype has no const
+        call = ', '.join(['(%s)%s' % (t.replace('const ', ''), n) if t.startswith('const ') else n for n, t, _ in args] +
                          ['*(uintptr_t *)opaque'])
         self.c += ['static %s vh_on_%s(%s%svoid *opaque)' % (ret, cb_type, params, ', ' if params else ''), '{',
                    '    %s(%s);' % (export, call)] + (['    return 0;'] if ret != 'void' else []) + ['}', '']
         # the exported Go function
-        gparams = ['%s %s' % (n + '_', 'C.' + t if t in HANDLES else C_ARG_GO[t]) for n, t, _ in args]
+        gparams = ['%s %s' % (n + '_', 'C.' + t if t in HANDLES else C_ARG_GO.get(t) or _c_go(t)) for n, t, _ in args]
         gname = go_callback_type(cb_type, self.rules)
         body = ['rec := cgo.Handle(h).Value().(*callbackRecord)']
         values = []
@@ -149,11 +154,16 @@ class Emitter:
                 values.append('new%s(%s)' % (short, v))
             elif t == 'const char *':
                 values.append('C.GoString(%s)' % v)
+            elif payload:
+                values.append(v)        # the hand-written payload converts it
             else:
                 values.append('%s(%s)' % (self.go_type(t, e), v))
         if is_event(self.api, cb_type):
             struct = event_struct(cb_type)
-            if struct:
+            if struct and payload:
+                invoke = 'rec.cb.(%s)(%s, %s, %s(%s))' % (gname, values[0], values[1], payload, ', '.join(values[2:]))
+                self.go += ['type %s func(c *Connect, o *%s, event *%s)' % (gname, TYPES[args[1][1]], struct), '']
+            elif struct:
                 fields = ['%s: %s' % (_field(n), val) for (n, _, _), val in zip(args[2:], values[2:])]
                 invoke = 'rec.cb.(%s)(%s, %s, &%s{%s})' % (gname, values[0], values[1], struct, ', '.join(fields))
                 if struct not in self.done:
@@ -203,15 +213,27 @@ class Emitter:
             self.c += [proto, '{', '    void *opaque = vh_opaque(h);',
                        '    int ret = %sWrapper(%s, err);' % (fn.name, ', '.join(call)),
                        '    if (ret < 0)', '        free(opaque);', '    return ret;', '}', '']
-        gparams = [go_param(a) for a in rest] + ([] if unregister else ['callback %s' % go_callback_type(cb.ctype, self.rules)])
-        args = ['%s.cptr()' % ('o' if a is subject else a.name) if a.kind == 'object' else
-                '%s(%s)' % ({'int': 'C.int', 'unsigned int': 'C.uint'}[a.ctype], a.name) for a in ins]
+        # the Go callback where C takes it
+        gparams = [go_param(a) for a in rest if fn.args.index(a) < fn.args.index(cb)]
+        gparams += [] if unregister else ['callback %s' % go_callback_type(cb.ctype, self.rules)]
+        gparams += [go_param(a) for a in rest if fn.args.index(a) > fn.args.index(cb)]
+        args, pre = [], []
+        for a in ins:
+            if a.kind == 'object':
+                args.append('%s.cptr()' % ('o' if a is subject else a.name))
+            elif a.kind == 'string':
+                # "" is NULL (every event), as in libvirt-go-module
+                pre += ['var c%s *C.char' % a.name, 'if %s != "" {' % a.name, '\tc%s = C.CString(%s)' % (a.name, a.name),
+                        '\tdefer C.free(unsafe.Pointer(c%s))' % a.name, '}']
+                args.append('c' + a.name)
+            else:
+                args.append('%s(%s)' % ({'int': 'C.int', 'unsigned int': 'C.uint'}[a.ctype], a.name))
         conn = 'o' if subject is not None and subject.ctype == 'virConnectPtr' else 'nil'
         returns_int = fn.ret.kind == 'int'
         sig = 'func %s%s(%s) %s' % ('(o *%s) ' % recv if recv else '', name, ', '.join(gparams),
                                    '(int, error)' if returns_int else 'error')
         zero = '0, ' if returns_int else ''
-        body = ['var err C.virError']
+        body = ['var err C.virError'] + pre
         if not unregister:
             body.append('h := newCallback(%s, callback)' % conn)
         body.append('ret := C.%s(%s)' % (helper, ', '.join(args + ([] if unregister else ['h']) + ['&err'])))
@@ -252,6 +274,12 @@ class Emitter:
                         '\treturn int(ret), nil', '}', '']
             made.append(name)
         return made
+
+
+def _c_go(ctype):
+    """How cgo spells a C pointer type: const virX * -> *C.virX."""
+    m = re.fullmatch(r'(?:const )?(\w+) \*', ctype)
+    return '*C.' + m.group(1) if m else 'C.' + ctype
 
 
 def header_lines():

@@ -129,6 +129,7 @@ class Header:
     variables: list
     functions: list
     event_callbacks: dict = dataclasses.field(default_factory=dict)   # event ID -> callback type
+    param_groups: dict = dataclasses.field(default_factory=dict)      # group -> {macros: 'PREFIX_*' or [names]}
 
     @property
     def guard(self):
@@ -194,6 +195,16 @@ class Api:
                 out.append((fname, ftype, enums.get(fname)))
         return out
 
+    def param_group(self, name):
+        """The typed parameters of a group (a call's `group` attribute): the macros naming them,
+        in order, each a dict with name, string (the parameter's name), param (its type) and
+        optionally enum and repeat (it may be given more than once)."""
+        spec = next(h.param_groups[name] for h in self.headers if name in h.param_groups)['macros']
+        macros = {m['name']: m for h in self.headers for m in h.macros if 'string' in m}
+        if isinstance(spec, str):
+            return [m for n, m in sorted(macros.items()) if n.startswith(spec.rstrip('*'))]
+        return [macros[n] for n in spec]
+
     def library_functions(self, library):
         return [f for f in self.functions if f.library == library]
 
@@ -248,7 +259,8 @@ def _load_header(path):
         enums=data.get('enums') or {}, macros=data.get('macros') or [],
         structs=structs, callbacks=callbacks,
         variables=data.get('variables') or [], functions=functions,
-        event_callbacks=data.get('event_callbacks') or {}), data
+        event_callbacks=data.get('event_callbacks') or {},
+        param_groups=data.get('param_groups') or {}), data
 
 
 def load(api_dir) -> Api:
@@ -293,6 +305,12 @@ def check(api: Api):
                 ref = a.attr(key)
                 if ref and re.fullmatch(r'\w+', ref) and ref not in names:
                     problems.append('%s(%s): %s names no argument %s' % (f.name, a.name, key, ref))
+            group = a.attr('group')
+            if group and not any(group in h.param_groups for h in api.headers):
+                problems.append('%s(%s): no param group %s' % (f.name, a.name, group))
+            elif group:
+                problems += ['%s: parameter %s has no param type' % (group, m['name'])
+                             for m in api.param_group(group) if m.get('param') not in voc.PARAM_TYPES]
             for c in a.checks:
                 if c not in voc.CHECKS:
                     problems.append('%s(%s): unknown check %s' % (f.name, a.name, c))

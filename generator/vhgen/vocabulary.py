@@ -27,6 +27,7 @@ COLLECTIONS = {
 }
 
 CHECKS = _TYPES['checks']              # check -> libvirt's message when it fails
+PARAM_TYPES = _TYPES['param_types']    # the types of typed parameters (VIR_TYPED_PARAM_<upper>)
 
 
 def default_kind(name: str, ctype: str) -> str:

@@ -1,6 +1,8 @@
 // The runtime behind the generated wrappers (see binding.h).
 #include "binding.h"
 
+#include <algorithm>
+
 namespace vhpy {
 
 char released_marker;
@@ -123,7 +125,43 @@ std::vector<const char *> cstr_list(py::handle h, const char *name)
 // Python values carry no C type, so each is given the widest type of its kind, as libvirt's
 // drivers accept any integer type for an integer parameter... except where the type matters:
 // a bool is VIR_TYPED_PARAM_BOOLEAN, a negative int a signed one.
-Params::Params(py::handle dict, const char *name)
+namespace {
+
+// Adds one parameter of a known type; false when the value is not one of that type.
+int add_typed(virTypedParameterPtr *params, int *n, int *max, const char *key, int type, py::handle v)
+{
+    switch (type) {
+    case VIR_TYPED_PARAM_INT:
+        return virTypedParamsAddInt(params, n, max, key, num<int>(v, key));
+    case VIR_TYPED_PARAM_UINT:
+        return virTypedParamsAddUInt(params, n, max, key, num<unsigned int>(v, key));
+    case VIR_TYPED_PARAM_LLONG:
+        return virTypedParamsAddLLong(params, n, max, key, num<long long>(v, key));
+    case VIR_TYPED_PARAM_ULLONG:
+        return virTypedParamsAddULLong(params, n, max, key, num<unsigned long long>(v, key));
+    case VIR_TYPED_PARAM_DOUBLE:
+        if (!PyFloat_Check(v.ptr()) && !PyLong_Check(v.ptr()))
+            type_error(std::string(key) + " must be a float");
+        return virTypedParamsAddDouble(params, n, max, key, PyFloat_AsDouble(v.ptr()));
+    case VIR_TYPED_PARAM_BOOLEAN:
+        if (!PyBool_Check(v.ptr()) && !PyLong_Check(v.ptr()))
+            type_error(std::string(key) + " must be a bool");
+        return virTypedParamsAddBoolean(params, n, max, key, PyObject_IsTrue(v.ptr()));
+    default:
+        if (PyList_Check(v.ptr()) || PyTuple_Check(v.ptr())) {
+            auto items = cstr_list(v, key);
+            items.push_back(nullptr);
+            return virTypedParamsAddStringList(params, n, max, key, items.data());
+        }
+        if (!PyUnicode_Check(v.ptr()))
+            type_error(std::string(key) + " must be a str");
+        return virTypedParamsAddString(params, n, max, key, cstr(v, key));
+    }
+}
+
+} // namespace
+
+Params::Params(py::handle dict, const char *name, std::span<const ParamType> types)
 {
     if (dict.is_none())
         return;
@@ -135,7 +173,10 @@ Params::Params(py::handle dict, const char *name)
             type_error(std::string(name) + " keys must be str");
         PyObject *v = item.second.ptr();
         int rc;
-        if (PyBool_Check(v)) {
+        auto known = std::find_if(types.begin(), types.end(), [&](const ParamType &t) { return !strcmp(t.name, key); });
+        if (known != types.end()) {
+            rc = add_typed(&params_, &n_, &max_, key, known->type, item.second);
+        } else if (PyBool_Check(v)) {
             rc = virTypedParamsAddBoolean(&params_, &n_, &max_, key, v == Py_True);
         } else if (PyLong_Check(v)) {
             long long s = PyLong_AsLongLong(v);

@@ -11,8 +11,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
-#include <type_traits>
+#include <span>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace py = pybind11;
@@ -192,10 +193,18 @@ inline py::object str_list(char **names, int n, bool owned = true)
 }
 
 // ---- typed parameters
-// A Python dict as a caller-owned parameter array.
+// A parameter a call takes, with its type (from the description's parameter groups).
+struct ParamType {
+    const char *name;
+    int type;   // VIR_TYPED_PARAM_*
+};
+
+// A Python dict as a caller-owned parameter array. A key the call's group names takes the
+// group's type, as libvirt-python does by asking the driver; another key takes its type from
+// the Python value.
 class Params {
 public:
-    Params(py::handle dict, const char *name);
+    Params(py::handle dict, const char *name, std::span<const ParamType> types = {});
     ~Params() { virTypedParamsFree(params_, n_); }
     Params(const Params &) = delete;
     Params &operator=(const Params &) = delete;
