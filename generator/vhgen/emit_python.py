@@ -232,7 +232,8 @@ def _cxx_input(a, i, fn):
                 'const unsigned char *%s = vhpy::cbytes(%s, "%s", &%s_len);' % (n, src, n, n),
                 'if (%s && %s_len != VIR_UUID_BUFLEN) throw py::value_error("%s must be %%d bytes");' % (n, n, n)]
     if k == 'typed_params_in' and a.attr('group'):
-        return ['vhpy::Params %s_params(%s, "%s", %s);' % (n, src, n, _param_types(a.attr('group')))]
+        types = _param_types(a.attr('group'))
+        return ['vhpy::Params %s_params(%s, "%s", %s, std::size(%s));' % (n, src, n, types, types)]
     if k == 'typed_params_in':
         return ['vhpy::Params %s_params(%s, "%s");' % (n, src, n)]
     if k == 'string_array_in':

@@ -161,7 +161,7 @@ int add_typed(virTypedParameterPtr *params, int *n, int *max, const char *key, i
 
 } // namespace
 
-Params::Params(py::handle dict, const char *name, std::span<const ParamType> types)
+Params::Params(py::handle dict, const char *name, const ParamType *types, size_t ntypes)
 {
     if (dict.is_none())
         return;
@@ -173,8 +173,8 @@ Params::Params(py::handle dict, const char *name, std::span<const ParamType> typ
             type_error(std::string(name) + " keys must be str");
         PyObject *v = item.second.ptr();
         int rc;
-        auto known = std::find_if(types.begin(), types.end(), [&](const ParamType &t) { return !strcmp(t.name, key); });
-        if (known != types.end()) {
+        auto known = std::find_if(types, types + ntypes, [&](const ParamType &t) { return !strcmp(t.name, key); });
+        if (known != types + ntypes) {
             rc = add_typed(&params_, &n_, &max_, key, known->type, item.second);
         } else if (PyBool_Check(v)) {
             rc = virTypedParamsAddBoolean(&params_, &n_, &max_, key, v == Py_True);

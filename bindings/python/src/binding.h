@@ -11,7 +11,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
-#include <span>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -204,7 +203,7 @@ struct ParamType {
 // the Python value.
 class Params {
 public:
-    Params(py::handle dict, const char *name, std::span<const ParamType> types = {});
+    Params(py::handle dict, const char *name, const ParamType *types = nullptr, size_t ntypes = 0);
     ~Params() { virTypedParamsFree(params_, n_); }
     Params(const Params &) = delete;
     Params &operator=(const Params &) = delete;
