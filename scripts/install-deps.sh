@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what building and testing virthub needs on Debian 12: compilers and libraries
-# from Debian (Clang and its runtimes for the sanitized, fuzzed test build), PyYAML for the
+# from Debian (Clang and its runtimes for the sanitized, fuzzed test build; nlohmann-json for
+# QMP; QEMU and qemu-img for the QEMU driver's live tests), PyYAML for the
 # generator, pybind11 and pytest for the Python binding from PyPI. Safe to run again: it installs only
 # what is missing.
 set -euo pipefail
 
 packages=(build-essential cmake ninja-build pkg-config libxml2-dev libreadline-dev libboost-test-dev python3
-          clang libclang-rt-14-dev)
+          clang libclang-rt-14-dev nlohmann-json3-dev qemu-system-x86 qemu-system-misc qemu-utils)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,177 @@
+#include "drivers/qemu/command_line.h"
+
+#include <libvirt/virterror.h>
+
+#include "util/uuid.h"
+
+namespace vh::drv::qemu {
+
+namespace {
+
+Error unsupported(const std::string &what)
+{
+    return Error::make(VIR_FROM_QEMU, VIR_ERR_CONFIG_UNSUPPORTED, what + " is not supported by the QEMU driver yet");
+}
+
+// A value inside a QEMU option list: commas are doubled.
+std::string escaped(const std::string &value)
+{
+    std::string out;
+    for (char c : value)
+        out += c == ',' ? std::string(",,") : std::string(1, c);
+    return out;
+}
+
+std::string emulatorFor(const conf::DomainDef &def)
+{
+    if (!def.devices.emulator.empty())
+        return def.devices.emulator;
+    return "/usr/bin/qemu-system-" + (def.os.arch.empty() ? std::string("x86_64") : def.os.arch);
+}
+
+std::string machineFor(const conf::DomainDef &def)
+{
+    if (!def.os.machine.empty())
+        return def.os.machine;
+    return def.os.arch == "s390x" ? "s390-ccw-virtio" : "pc";
+}
+
+// A character device's backend (-chardev), for the source types mapped so far.
+Result<std::string> chardevBackend(const conf::ChardevSource &src, const std::string &id)
+{
+    switch (src.type) {
+    case conf::ChrType::Null:
+        return "null,id=" + id;
+    case conf::ChrType::Pty:
+        return "pty,id=" + id;
+    case conf::ChrType::File:
+        return "file,id=" + id + ",path=" + escaped(src.path) + (src.append.value_or(false) ? ",append=on" : "");
+    case conf::ChrType::Unix:
+        return "socket,id=" + id + ",path=" + escaped(src.path) + (src.listen ? ",server=on,wait=off" : "");
+    default:
+        return unsupported("character device type '" + std::string(conf::kChrType.name(src.type)) + "'");
+    }
+}
+
+} // namespace
+
+Result<void> validateForQemu(const conf::DomainDef &def)
+{
+    const conf::DevicesDef &d = def.devices;
+    if (def.os.type != "hvm")
+        return unsupported("OS type '" + def.os.type + "'");
+    if (!d.disks.empty())
+        return unsupported("disk '" + d.disks[0].targetDev + "'");
+    if (!d.interfaces.empty())
+        return unsupported("interface");
+    if (!d.graphics.empty())
+        return unsupported("graphics");
+    if (!d.videos.empty())
+        return unsupported("video");
+    if (!d.hostdevs.empty())
+        return unsupported("hostdev");
+    for (const auto &c : d.controllers) {
+        bool implicit = (c.type == "pci" && (c.model == "pci-root" || c.model.empty())) ||
+                        (c.type == "usb" && c.model == "none");
+        if (!implicit)
+            return unsupported("controller '" + c.type + (c.model.empty() ? "" : "' model '" + c.model) + "'");
+    }
+    for (const auto &in : d.inputs) {
+        if (!in.bus || *in.bus != conf::InputBus::Ps2)
+            return unsupported("input '" + std::string(conf::kInputType.name(in.type)) + "'");
+    }
+    for (const auto &m : d.memballoons) {
+        if (m.model != "none" && m.model != "virtio")
+            return unsupported("memballoon model '" + m.model + "'");
+    }
+    for (const auto *list : {&d.serials, &d.consoles}) {
+        for (const auto &c : *list) {
+            if (c.mirrorsSerial)
+                continue;
+            auto backend = chardevBackend(c.source, "check");
+            if (!backend)
+                return std::move(backend).error();
+        }
+    }
+    if (!d.parallels.empty() || !d.channels.empty() || !d.filesystems.empty() || !d.smartcards.empty() ||
+        !d.tpms.empty() || !d.sounds.empty() || !d.redirdevs.empty() || !d.hubs.empty() || !d.watchdogs.empty() ||
+        !d.rngs.empty() || !d.panics.empty() || !d.shmems.empty() || !d.memories.empty() || !d.iommus.empty() ||
+        !d.vsocks.empty() || !d.cryptos.empty())
+        return unsupported("a device of this domain");
+    return {};
+}
+
+Result<std::vector<std::string>> buildCommandLine(const conf::DomainDef &def, const GuestPaths &paths, const HostFacts &host)
+{
+    VH_TRY(validateForQemu(def));
+    std::string accel = "tcg";
+    if (def.virtType == "kvm") {
+        if (!host.kvmUsable)
+            return Error::make(VIR_FROM_QEMU, VIR_ERR_CONFIG_UNSUPPORTED,
+                               "domain type 'kvm' cannot run here: " + host.kvmMissingReason);
+        accel = "kvm";
+    }
+    std::vector<std::string> a = {emulatorFor(def)};
+    auto add = [&](std::initializer_list<std::string> words) { a.insert(a.end(), words); };
+    add({"-name", "guest=" + escaped(def.name) + ",debug-threads=on"});
+    add({"-S"});
+    add({"-machine", machineFor(def) + ",accel=" + accel + ",usb=off,dump-guest-core=off"});
+    add({"-m", "size=" + std::to_string(def.memory.totalKiB) + "k"});
+    add({"-smp", std::to_string(def.vcpu.current) + ",maxcpus=" + std::to_string(def.vcpu.max)});
+    add({"-uuid", uuidFormat(def.uuid)});
+    add({"-no-user-config", "-nodefaults"});
+    add({"-qmp", "unix:" + escaped(paths.monitor) + ",server=on,wait=off"});
+    add({"-display", "none"});
+    add({"-rtc", "base=utc"});
+    if (def.lifecycle.onReboot == "destroy")
+        add({"-no-reboot"});
+    if (!def.os.kernel.empty())
+        add({"-kernel", def.os.kernel});
+    if (!def.os.initrd.empty())
+        add({"-initrd", def.os.initrd});
+    if (!def.os.cmdline.empty())
+        add({"-append", def.os.cmdline});
+    int serial = 0;
+    for (const auto *list : {&def.devices.serials, &def.devices.consoles}) {
+        for (const auto &c : *list) {
+            if (c.mirrorsSerial || (list == &def.devices.consoles && !def.devices.serials.empty()))
+                continue;    // the console of an hvm guest is its first serial port
+            std::string id = "charserial" + std::to_string(serial);
+            auto backend = chardevBackend(c.source, id);
+            if (!backend)
+                return std::move(backend).error();
+            add({"-chardev", *backend});
+            add({"-device", "isa-serial,chardev=" + id + ",id=serial" + std::to_string(serial)});
+            ++serial;
+        }
+    }
+    for (const auto &m : def.devices.memballoons) {
+        if (m.model == "virtio")
+            add({"-device", "virtio-balloon-pci,id=balloon0"});
+    }
+    add({"-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny"});
+    add({"-msg", "timestamp=on"});
+    return a;
+}
+
+std::string formatArgv(const std::vector<std::string> &argv)
+{
+    std::string out;
+    for (const auto &w : argv) {
+        if (!out.empty())
+            out += ' ';
+        bool plain = !w.empty() && w.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                                                       "-_=,./:@+%") == std::string::npos;
+        if (plain) {
+            out += w;
+            continue;
+        }
+        out += '\'';
+        for (char c : w)
+            out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+        out += '\'';
+    }
+    return out;
+}
+
+} // namespace vh::drv::qemu
