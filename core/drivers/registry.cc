@@ -5,6 +5,7 @@
 
 #include <libvirt/virterror.h>
 
+#include "drivers/qemu/qemu_driver.h"
 #include "drivers/test/test_driver.h"
 
 namespace vh::drv {
@@ -13,6 +14,7 @@ namespace {
 
 const ConnectDriver kDrivers[] = {
     {"Test", "test", test::open},
+    {"QEMU", "qemu", qemu::open},
 };
 
 } // namespace

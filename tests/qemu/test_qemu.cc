@@ -126,7 +126,7 @@ BOOST_AUTO_TEST_CASE(diskless_guest_over_qmp)
     std::vector<std::string> events;
     std::atomic<bool> eof{false};
     auto mon = Monitor::connect(paths.monitor, 10s,
-                                [&](const std::string &ev, const Json &, long long, unsigned) {
+                                [&](const std::string &ev, const Json &, long long, unsigned, unsigned long) {
                                     std::lock_guard<std::mutex> g(lock);
                                     events.push_back(ev);
                                 },

@@ -160,10 +160,11 @@ void Monitor::dispatch(const std::string &line)
     if (msg.is_discarded() || !msg.is_object())
         return;
     if (msg.contains("event")) {
+        unsigned long seq = ++events_;
         if (onEvent_) {
             const Json &ts = msg.value("timestamp", Json::object());
             onEvent_(msg["event"].get<std::string>(), msg.value("data", Json::object()), ts.value("seconds", 0LL),
-                     ts.value("microseconds", 0U));
+                     ts.value("microseconds", 0U), seq);
         }
         return;
     }

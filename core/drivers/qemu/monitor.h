@@ -3,6 +3,7 @@
 // end of the connection (QEMU exited) is reported once, at once.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -22,8 +23,9 @@ using Json = nlohmann::json;
 
 class Monitor {
 public:
-    // An event: its name, its data and QEMU's timestamp.
-    using EventHandler = std::function<void(const std::string &event, const Json &data, long long seconds, unsigned micros)>;
+    // An event: its name, its data, QEMU's timestamp, and its number on this monitor (1, 2, ...).
+    using EventHandler = std::function<void(const std::string &event, const Json &data, long long seconds, unsigned micros,
+                                            unsigned long seq)>;
     // The connection ended: QEMU exited or closed the socket.
     using EofHandler = std::function<void()>;
 
@@ -43,6 +45,9 @@ public:
     // QEMU's version as major * 1,000,000 + minor * 1,000 + micro, from the greeting.
     unsigned long version() const { return version_; }
     bool closed();
+    // How many events have been delivered: after a command's reply, every event QEMU sent
+    // before that reply is counted.
+    unsigned long eventsSeen() const { return events_; }
 
 private:
     Monitor(int fd, EventHandler onEvent, EofHandler onEof) : fd_(fd), onEvent_(std::move(onEvent)), onEof_(std::move(onEof)) {}
@@ -58,6 +63,7 @@ private:
     std::condition_variable replied_;
     std::map<unsigned long, Json> replies_;   // by command id
     unsigned long nextId_ = 1;
+    std::atomic<unsigned long> events_{0};
     bool eof_ = false;
 };
 

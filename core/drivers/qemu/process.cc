@@ -118,6 +118,8 @@ unsigned long long Process::startTime(pid_t pid)
     std::istringstream rest(stat.substr(end + 2));
     std::string field;
     for (int i = 3; i <= 22 && rest >> field; ++i) {
+        if (i == 3 && (field == "Z" || field == "X"))
+            return 0;     // exited, not yet reaped
         if (i == 22)
             return std::stoull(field);
     }

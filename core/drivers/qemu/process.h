@@ -27,7 +27,7 @@ public:
     static Result<Process> attach(pid_t pid, unsigned long long startTime);
 
     pid_t pid() const { return pid_; }
-    // The kernel's start time of the process (field 22 of /proc/PID/stat), 0 if gone.
+    // The kernel's start time of the process (field 22 of /proc/PID/stat), 0 if it has exited.
     static unsigned long long startTime(pid_t pid);
     bool running() const;
     // SIGTERM, then SIGKILL when it has not exited within grace; returns once it is gone.

@@ -8,6 +8,7 @@
 #include <libvirt/virterror.h>
 
 #include "drivers/check_flags.h"
+#include "drivers/list_filter.h"
 #include "drivers/test/test_driver.h"
 #include "util/uuid.h"
 
@@ -26,28 +27,8 @@ Error notRunning()
 
 bool matches(const DomainObj &o, unsigned int f)
 {
-    auto group = [&](unsigned int a, bool isA, unsigned int b, bool isB) {
-        return !(f & (a | b)) || ((f & a) && isA) || ((f & b) && isB);
-    };
-    bool active = o.active();
-    int s = o.state;
-    bool other = s != VIR_DOMAIN_RUNNING && s != VIR_DOMAIN_PAUSED && s != VIR_DOMAIN_SHUTOFF;
-    unsigned int states = VIR_CONNECT_LIST_DOMAINS_RUNNING | VIR_CONNECT_LIST_DOMAINS_PAUSED |
-                          VIR_CONNECT_LIST_DOMAINS_SHUTOFF | VIR_CONNECT_LIST_DOMAINS_OTHER;
-    bool stateOk = !(f & states) || ((f & VIR_CONNECT_LIST_DOMAINS_RUNNING) && s == VIR_DOMAIN_RUNNING) ||
-                   ((f & VIR_CONNECT_LIST_DOMAINS_PAUSED) && s == VIR_DOMAIN_PAUSED) ||
-                   ((f & VIR_CONNECT_LIST_DOMAINS_SHUTOFF) && s == VIR_DOMAIN_SHUTOFF) ||
-                   ((f & VIR_CONNECT_LIST_DOMAINS_OTHER) && other);
-    return stateOk &&
-           group(VIR_CONNECT_LIST_DOMAINS_ACTIVE, active, VIR_CONNECT_LIST_DOMAINS_INACTIVE, !active) &&
-           group(VIR_CONNECT_LIST_DOMAINS_PERSISTENT, o.persistent, VIR_CONNECT_LIST_DOMAINS_TRANSIENT, !o.persistent) &&
-           group(VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE, o.managedSave, VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE, !o.managedSave) &&
-           group(VIR_CONNECT_LIST_DOMAINS_AUTOSTART, o.autostart, VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART, !o.autostart) &&
-           group(VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT, false, VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT, true) &&
-           group(VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT, false, VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT, true);
+    return domainMatchesListFlags({o.active(), o.state, o.persistent, o.managedSave, o.autostart, false, false}, f);
 }
-
-constexpr unsigned int kListFilters = 0xffff;   // every VIR_CONNECT_LIST_DOMAINS_* filter
 
 } // namespace
 
@@ -73,7 +54,7 @@ void TestDriver::emit(const DomainObj &obj, int event, int detail)
 
 Result<std::vector<Ref<_virDomain>>> TestDriver::connectListAllDomains(virConnectPtr conn, unsigned int flags)
 {
-    CHECK_FLAGS(flags, kListFilters);
+    CHECK_FLAGS(flags, kDomainListFilters);
     std::lock_guard<std::mutex> g(st_->lock);
     std::vector<Ref<_virDomain>> out;
     out.reserve(st_->domains.size());

@@ -1,0 +1,375 @@
+// The QEMU driver's domain calls: define and undefine (configs on disk), start and stop (QEMU
+// processes), control over QMP, lookups and state.
+#include <cstring>
+
+#include <unistd.h>
+
+#include <libvirt/virterror.h>
+
+#include "drivers/check_flags.h"
+#include "drivers/list_filter.h"
+#include "drivers/qemu/qemu_driver.h"
+#include "util/files.h"
+#include "util/uuid.h"
+
+namespace vh::drv::qemu {
+
+#define CHECK_FLAGS(flags, allowed) VH_CHECK_FLAGS(VIR_FROM_QEMU, "qemu", flags, allowed)
+
+using namespace std::chrono_literals;
+
+namespace {
+
+Error notRunning()
+{
+    return Error::make(VIR_FROM_QEMU, VIR_ERR_OPERATION_INVALID, "domain is not running");
+}
+
+// The CPU time QEMU has used, in nanoseconds (utime + stime of /proc/PID/stat).
+unsigned long long cpuTime(pid_t pid)
+{
+    auto stat = readFile("/proc/" + std::to_string(pid) + "/stat", VIR_FROM_QEMU);
+    if (!stat)
+        return 0;
+    size_t end = stat->rfind(')');
+    if (end == std::string::npos)
+        return 0;
+    unsigned long long utime = 0, stime = 0;
+    // fields 14 and 15, counted from the state (field 3) after the command name
+    if (sscanf(stat->c_str() + end + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) != 2)
+        return 0;
+    return (utime + stime) * (1000000000ULL / static_cast<unsigned long long>(sysconf(_SC_CLK_TCK)));
+}
+
+} // namespace
+
+Result<DomainObj *> QemuDriver::find(virDomainPtr dom, std::unique_lock<std::mutex> &g)
+{
+    g = std::unique_lock<std::mutex>(st_->lock);
+    DomainObj *obj = st_->byUUID(dom->uuid);
+    if (!obj)
+        return Error::format(VIR_FROM_QEMU, VIR_ERR_NO_DOMAIN, "no domain with matching uuid '%s' (%s)",
+                             uuidFormat(dom->uuid).c_str(), dom->name.c_str());
+    return obj;
+}
+
+Result<DomainObj *> QemuDriver::findActive(virDomainPtr dom, std::unique_lock<std::mutex> &g)
+{
+    auto obj = find(dom, g);
+    if (obj && !(*obj)->active())
+        return notRunning();
+    return obj;
+}
+
+Ref<_virDomain> QemuDriver::handle(virConnectPtr conn, const DomainObj &obj)
+{
+    return Ref<_virDomain>::adopt(new _virDomain(conn, obj.def->name, obj.def->uuid, obj.def->id));
+}
+
+Result<std::vector<Ref<_virDomain>>> QemuDriver::connectListAllDomains(virConnectPtr conn, unsigned int flags)
+{
+    CHECK_FLAGS(flags, kDomainListFilters);
+    std::lock_guard<std::mutex> g(st_->lock);
+    std::vector<Ref<_virDomain>> out;
+    for (const auto &d : st_->domains)
+        if (domainMatchesListFlags({d->active(), d->state, d->persistent, false, d->autostart, false, false}, flags))
+            out.push_back(handle(conn, *d));
+    return out;
+}
+
+Result<std::vector<int>> QemuDriver::connectListDomains(virConnectPtr)
+{
+    std::lock_guard<std::mutex> g(st_->lock);
+    std::vector<int> ids;
+    for (const auto &d : st_->domains)
+        if (d->active())
+            ids.push_back(d->def->id);
+    return ids;
+}
+
+Result<std::vector<std::string>> QemuDriver::connectListDefinedDomains(virConnectPtr)
+{
+    std::lock_guard<std::mutex> g(st_->lock);
+    std::vector<std::string> names;
+    for (const auto &d : st_->domains)
+        if (!d->active())
+            names.push_back(d->def->name);
+    return names;
+}
+
+Result<int> QemuDriver::connectNumOfDomains(virConnectPtr conn)
+{
+    auto ids = connectListDomains(conn);
+    return ids ? static_cast<int>(ids->size()) : Result<int>(std::move(ids).error());
+}
+
+Result<int> QemuDriver::connectNumOfDefinedDomains(virConnectPtr conn)
+{
+    auto names = connectListDefinedDomains(conn);
+    return names ? static_cast<int>(names->size()) : Result<int>(std::move(names).error());
+}
+
+Result<Ref<_virDomain>> QemuDriver::domainLookupByID(virConnectPtr conn, int id)
+{
+    std::lock_guard<std::mutex> g(st_->lock);
+    if (DomainObj *obj = st_->byId(id))
+        return handle(conn, *obj);
+    return Error::format(VIR_FROM_QEMU, VIR_ERR_NO_DOMAIN, "no domain with matching id %d", id);
+}
+
+Result<Ref<_virDomain>> QemuDriver::domainLookupByName(virConnectPtr conn, const char *name)
+{
+    std::lock_guard<std::mutex> g(st_->lock);
+    if (DomainObj *obj = st_->byName(name))
+        return handle(conn, *obj);
+    return Error::format(VIR_FROM_QEMU, VIR_ERR_NO_DOMAIN, "no domain with matching name '%s'", name);
+}
+
+Result<Ref<_virDomain>> QemuDriver::domainLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
+{
+    std::lock_guard<std::mutex> g(st_->lock);
+    if (DomainObj *obj = st_->byUUID(uuid))
+        return handle(conn, *obj);
+    return Error::format(VIR_FROM_QEMU, VIR_ERR_NO_DOMAIN, "no domain with matching uuid '%s'", uuidFormat(uuid).c_str());
+}
+
+Result<Ref<_virDomain>> QemuDriver::domainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
+{
+    CHECK_FLAGS(flags, VIR_DOMAIN_DEFINE_VALIDATE);
+    unsigned int parse = conf::PARSE_INACTIVE | (flags & VIR_DOMAIN_DEFINE_VALIDATE ? conf::PARSE_VALIDATE_SCHEMA : 0);
+    auto def = conf::parseDomain(xml, st_->xmlopt, parse);
+    if (!def)
+        return std::move(def).error();
+    std::lock_guard<std::mutex> g(st_->lock);
+    auto old = st_->existing(**def);
+    if (!old)
+        return std::move(old).error();
+    // the config reaches the disk before anything in memory changes
+    VH_TRY(st_->saveConfig(**def));
+    DomainObj *obj = *old;
+    int detail = VIR_DOMAIN_EVENT_DEFINED_UPDATED;
+    if (!obj) {
+        obj = &st_->add(std::move(*def), true);
+        detail = VIR_DOMAIN_EVENT_DEFINED_ADDED;
+    } else if (obj->active()) {
+        obj->newDef = std::move(*def);
+    } else {
+        obj->def = std::move(*def);
+    }
+    obj->persistent = true;
+    st_->emit(*obj, VIR_DOMAIN_EVENT_DEFINED, detail);
+    return handle(conn, *obj);
+}
+
+Result<void> QemuDriver::domainUndefineFlags(virDomainPtr domain, unsigned int flags)
+{
+    CHECK_FLAGS(flags, 0u);
+    std::unique_lock<std::mutex> g;
+    auto obj = find(domain, g);
+    if (!obj)
+        return std::move(obj).error();
+    DomainObj *o = *obj;
+    if (!o->persistent)
+        return Error::make(VIR_FROM_QEMU, VIR_ERR_OPERATION_INVALID, "cannot undefine transient domain");
+    if (unlink(st_->configFile(o->def->name).c_str()) < 0 && errno != ENOENT)
+        return Error::system(VIR_FROM_QEMU, errno, "cannot remove config " + st_->configFile(o->def->name));
+    st_->emit(*o, VIR_DOMAIN_EVENT_UNDEFINED, VIR_DOMAIN_EVENT_UNDEFINED_REMOVED);
+    if (o->active()) {
+        o->persistent = false;
+        o->newDef.reset();
+    } else {
+        st_->remove(o);
+    }
+    return {};
+}
+
+Result<Ref<_virDomain>> QemuDriver::domainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
+{
+    CHECK_FLAGS(flags, VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_VALIDATE);
+    unsigned int parse = conf::PARSE_INACTIVE | (flags & VIR_DOMAIN_START_VALIDATE ? conf::PARSE_VALIDATE_SCHEMA : 0);
+    auto def = conf::parseDomain(xml, st_->xmlopt, parse);
+    if (!def)
+        return std::move(def).error();
+    std::lock_guard<std::mutex> g(st_->lock);
+    auto old = st_->existing(**def);
+    if (!old)
+        return std::move(old).error();
+    DomainObj *obj = *old;
+    if (obj && obj->active())
+        return Error::format(VIR_FROM_QEMU, VIR_ERR_OPERATION_INVALID, "domain '%s' is already active", obj->def->name.c_str());
+    bool added = !obj;
+    if (added) {
+        obj = &st_->add(std::move(*def), false);
+    } else {
+        obj->newDef = std::move(obj->def);     // the persistent config returns when it stops
+        obj->def = std::move(*def);
+    }
+    auto started = st_->start(*obj, flags & VIR_DOMAIN_START_PAUSED, VIR_DOMAIN_RUNNING_BOOTED);
+    if (!started) {
+        if (added) {
+            st_->remove(obj);
+        } else {
+            obj->def = std::move(obj->newDef);
+        }
+        return std::move(started).error();
+    }
+    return handle(conn, *obj);
+}
+
+Result<void> QemuDriver::domainCreateWithFlags(virDomainPtr domain, unsigned int flags)
+{
+    CHECK_FLAGS(flags, VIR_DOMAIN_START_PAUSED);
+    std::unique_lock<std::mutex> g;
+    auto obj = find(domain, g);
+    if (!obj)
+        return std::move(obj).error();
+    DomainObj &o = **obj;
+    if (o.active())
+        return Error::make(VIR_FROM_QEMU, VIR_ERR_OPERATION_INVALID, "domain is already running");
+    // a stored config may predate a rule: start validates it
+    VH_TRY(conf::validateDomain(*o.def, st_->xmlopt));
+    VH_TRY(st_->start(o, flags & VIR_DOMAIN_START_PAUSED, VIR_DOMAIN_RUNNING_BOOTED));
+    domain->id = o.def->id;
+    return {};
+}
+
+Result<void> QemuDriver::domainDestroyFlags(virDomainPtr domain, unsigned int flags)
+{
+    CHECK_FLAGS(flags, VIR_DOMAIN_DESTROY_GRACEFUL);
+    std::unique_lock<std::mutex> g;
+    auto obj = findActive(domain, g);
+    if (!obj)
+        return std::move(obj).error();
+    VH_TRY(st_->stop(*obj, VIR_DOMAIN_SHUTOFF_DESTROYED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED));
+    domain->id = -1;
+    return {};
+}
+
+Result<void> QemuDriver::domainShutdownFlags(virDomainPtr domain, unsigned int flags)
+{
+    CHECK_FLAGS(flags, VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN);
+    std::unique_lock<std::mutex> g;
+    auto obj = findActive(domain, g);
+    if (!obj)
+        return std::move(obj).error();
+    // the guest decides; QEMU's SHUTDOWN event and exit complete it
+    auto r = (*obj)->monitor->execute("system_powerdown");
+    return r ? Result<void>() : Result<void>(std::move(r).error());
+}
+
+Result<void> QemuDriver::domainReset(virDomainPtr domain, unsigned int flags)
+{
+    CHECK_FLAGS(flags, 0u);
+    std::unique_lock<std::mutex> g;
+    auto obj = findActive(domain, g);
+    if (!obj)
+        return std::move(obj).error();
+    auto r = (*obj)->monitor->execute("system_reset");
+    return r ? Result<void>() : Result<void>(std::move(r).error());
+}
+
+Result<void> QemuDriver::domainSuspend(virDomainPtr domain)
+{
+    std::unique_lock<std::mutex> g;
+    auto obj = findActive(domain, g);
+    if (!obj)
+        return std::move(obj).error();
+    DomainObj &o = **obj;
+    if (o.state == VIR_DOMAIN_PAUSED)
+        return {};
+    auto r = st_->control(o, "stop");
+    if (!r)
+        return std::move(r).error();
+    o.state = VIR_DOMAIN_PAUSED;
+    o.reason = VIR_DOMAIN_PAUSED_USER;
+    VH_TRY(st_->saveStatus(o));
+    st_->emit(o, VIR_DOMAIN_EVENT_SUSPENDED, VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+    return {};
+}
+
+Result<void> QemuDriver::domainResume(virDomainPtr domain)
+{
+    std::unique_lock<std::mutex> g;
+    auto obj = findActive(domain, g);
+    if (!obj)
+        return std::move(obj).error();
+    DomainObj &o = **obj;
+    if (o.state != VIR_DOMAIN_PAUSED)
+        return Error::make(VIR_FROM_QEMU, VIR_ERR_OPERATION_INVALID, "domain is not paused");
+    auto r = st_->control(o, "cont");
+    if (!r)
+        return std::move(r).error();
+    o.state = VIR_DOMAIN_RUNNING;
+    o.reason = VIR_DOMAIN_RUNNING_UNPAUSED;
+    VH_TRY(st_->saveStatus(o));
+    st_->emit(o, VIR_DOMAIN_EVENT_RESUMED, VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
+    return {};
+}
+
+Result<void> QemuDriver::domainGetInfo(virDomainPtr domain, virDomainInfo &info)
+{
+    std::unique_lock<std::mutex> g;
+    auto obj = find(domain, g);
+    if (!obj)
+        return std::move(obj).error();
+    const DomainObj &o = **obj;
+    info.state = static_cast<unsigned char>(o.state);
+    info.maxMem = o.def->memory.totalKiB;
+    info.memory = o.def->memory.currentKiB;
+    info.nrVirtCpu = static_cast<unsigned short>(o.def->vcpu.current);
+    info.cpuTime = o.active() ? cpuTime(o.process.pid()) : 0;
+    return {};
+}
+
+Result<void> QemuDriver::domainGetState(virDomainPtr domain, int &state, int &reason, unsigned int flags)
+{
+    CHECK_FLAGS(flags, 0u);
+    std::unique_lock<std::mutex> g;
+    auto obj = find(domain, g);
+    if (!obj)
+        return std::move(obj).error();
+    state = (*obj)->state;
+    reason = (*obj)->reason;
+    return {};
+}
+
+Result<std::string> QemuDriver::domainGetXMLDesc(virDomainPtr domain, unsigned int flags)
+{
+    CHECK_FLAGS(flags, VIR_DOMAIN_XML_SECURE | VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_UPDATE_CPU | VIR_DOMAIN_XML_MIGRATABLE);
+    std::unique_lock<std::mutex> g;
+    auto obj = find(domain, g);
+    if (!obj)
+        return std::move(obj).error();
+    DomainObj &o = **obj;
+    const conf::DomainDef &def = (flags & VIR_DOMAIN_XML_INACTIVE) && o.newDef ? *o.newDef : *o.def;
+    return conf::formatDomain(def, flags);
+}
+
+Result<std::string> QemuDriver::domainGetOSType(virDomainPtr domain)
+{
+    std::unique_lock<std::mutex> g;
+    auto obj = find(domain, g);
+    if (!obj)
+        return std::move(obj).error();
+    return (*obj)->def->os.type;
+}
+
+Result<int> QemuDriver::domainIsActive(virDomainPtr dom)
+{
+    std::unique_lock<std::mutex> g;
+    auto obj = find(dom, g);
+    if (!obj)
+        return std::move(obj).error();
+    return (*obj)->active() ? 1 : 0;
+}
+
+Result<int> QemuDriver::domainIsPersistent(virDomainPtr dom)
+{
+    std::unique_lock<std::mutex> g;
+    auto obj = find(dom, g);
+    if (!obj)
+        return std::move(obj).error();
+    return (*obj)->persistent ? 1 : 0;
+}
+
+} // namespace vh::drv::qemu

@@ -1,0 +1,65 @@
+// The QEMU driver (qemu:///system, qemu:///session, qemu:///embed?root=DIR): real guests in
+// QEMU processes, controlled over QMP. Until the daemon exists every URI is served in the
+// process that opens it; guests outlive that process and the next one reattaches them.
+#pragma once
+
+#include <memory>
+
+#include "drivers/driver_tables.h"
+#include "drivers/qemu/state.h"
+#include "util/uri.h"
+
+namespace vh::drv::qemu {
+
+Result<void> open(virConnectPtr conn, const Uri &uri, virConnectAuthPtr auth, unsigned int flags);
+
+class QemuDriver final : public HypervisorDriver {
+public:
+    explicit QemuDriver(std::shared_ptr<State> st) : st_(std::move(st)) {}
+
+    // host and events (driver.cc)
+    Result<const char *> connectGetType(virConnectPtr conn) override;
+    Result<std::string> connectGetHostname(virConnectPtr conn) override;
+    Result<int> connectIsAlive(virConnectPtr conn) override;
+    Result<int> connectIsSecure(virConnectPtr conn) override;
+    Result<int> connectIsEncrypted(virConnectPtr conn) override;
+    Result<std::string> connectDomainXMLToNative(virConnectPtr conn, const char *nativeFormat, const char *domainXml,
+                                                 unsigned int flags) override;
+    Result<int> connectDomainEventRegisterAny(virConnectPtr conn, virDomainPtr dom, int eventID,
+                                              virConnectDomainEventGenericCallback cb, void *opaque, virFreeCallback freecb) override;
+    Result<void> connectDomainEventDeregisterAny(virConnectPtr conn, int callbackID) override;
+
+    // domains (domain.cc)
+    Result<std::vector<Ref<_virDomain>>> connectListAllDomains(virConnectPtr conn, unsigned int flags) override;
+    Result<std::vector<int>> connectListDomains(virConnectPtr conn) override;
+    Result<std::vector<std::string>> connectListDefinedDomains(virConnectPtr conn) override;
+    Result<int> connectNumOfDomains(virConnectPtr conn) override;
+    Result<int> connectNumOfDefinedDomains(virConnectPtr conn) override;
+    Result<Ref<_virDomain>> domainLookupByID(virConnectPtr conn, int id) override;
+    Result<Ref<_virDomain>> domainLookupByName(virConnectPtr conn, const char *name) override;
+    Result<Ref<_virDomain>> domainLookupByUUID(virConnectPtr conn, const unsigned char *uuid) override;
+    Result<Ref<_virDomain>> domainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags) override;
+    Result<void> domainUndefineFlags(virDomainPtr domain, unsigned int flags) override;
+    Result<Ref<_virDomain>> domainCreateXML(virConnectPtr conn, const char *xmlDesc, unsigned int flags) override;
+    Result<void> domainCreateWithFlags(virDomainPtr domain, unsigned int flags) override;
+    Result<void> domainDestroyFlags(virDomainPtr domain, unsigned int flags) override;
+    Result<void> domainShutdownFlags(virDomainPtr domain, unsigned int flags) override;
+    Result<void> domainReset(virDomainPtr domain, unsigned int flags) override;
+    Result<void> domainSuspend(virDomainPtr domain) override;
+    Result<void> domainResume(virDomainPtr domain) override;
+    Result<void> domainGetInfo(virDomainPtr domain, virDomainInfo &info) override;
+    Result<void> domainGetState(virDomainPtr domain, int &state, int &reason, unsigned int flags) override;
+    Result<std::string> domainGetXMLDesc(virDomainPtr domain, unsigned int flags) override;
+    Result<std::string> domainGetOSType(virDomainPtr domain) override;
+    Result<int> domainIsActive(virDomainPtr dom) override;
+    Result<int> domainIsPersistent(virDomainPtr dom) override;
+
+private:
+    Result<DomainObj *> find(virDomainPtr dom, std::unique_lock<std::mutex> &g);
+    Result<DomainObj *> findActive(virDomainPtr dom, std::unique_lock<std::mutex> &g);
+    Ref<_virDomain> handle(virConnectPtr conn, const DomainObj &obj);
+
+    std::shared_ptr<State> st_;
+};
+
+} // namespace vh::drv::qemu

@@ -1,0 +1,371 @@
+#include "drivers/qemu/state.h"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <map>
+
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <libvirt/virterror.h>
+
+#include "conf/xml.h"
+#include "util/files.h"
+#include "util/uuid.h"
+
+namespace vh::drv::qemu {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+// One State per directory set in a process, shared by its connections.
+std::mutex gStatesLock;
+std::map<std::string, std::weak_ptr<State>> gStates;
+
+const conf::DomainXMLOptions &qemuXMLOptions()
+{
+    static const conf::DomainXMLOptions opts = [] {
+        conf::DomainXMLOptions o;
+        o.defaultArch = "x86_64";
+        o.validate = validateForQemu;
+        return o;
+    }();
+    return opts;
+}
+
+std::string uuidKey(const unsigned char *uuid)
+{
+    return std::string(reinterpret_cast<const char *>(uuid), VIR_UUID_BUFLEN);
+}
+
+} // namespace
+
+State::State(Paths p, int lockFd) : paths(std::move(p)), xmlopt(qemuXMLOptions()), lockFd_(lockFd)
+{
+    host.kvmMissingReason = "KVM is not probed yet (use type='qemu')";
+    worker_ = std::thread([this] { work(); });
+}
+
+State::~State()
+{
+    {
+        std::lock_guard<std::mutex> g(notesLock_);
+        quit_ = true;
+    }
+    notesReady_.notify_all();
+    worker_.join();
+    // guests keep running: their monitors close, their QEMU processes stay
+    domains.clear();
+    close(lockFd_);
+}
+
+Result<std::shared_ptr<State>> State::open(const Paths &paths)
+{
+    std::lock_guard<std::mutex> g(gStatesLock);
+    if (auto st = gStates[paths.config].lock())
+        return st;
+    for (const std::string *dir : {&paths.config, &paths.run, &paths.log})
+        VH_TRY(makeDirs(*dir, 0700, VIR_FROM_QEMU));
+    std::string lockPath = paths.run + "/driver.lock";
+    int fd = ::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return Error::system(VIR_FROM_QEMU, errno, "cannot open '" + lockPath + "'");
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        close(fd);
+        return Error::make(VIR_FROM_QEMU, VIR_ERR_OPERATION_INVALID,
+                           "another process is managing the QEMU state in '" + paths.run + "'");
+    }
+    std::shared_ptr<State> st(new State(paths, fd));
+    {
+        std::lock_guard<std::mutex> sg(st->lock);
+        VH_TRY(st->load());
+    }
+    gStates[paths.config] = st;
+    return st;
+}
+
+DomainObj *State::byName(const std::string &name)
+{
+    for (auto &d : domains)
+        if (d->def->name == name)
+            return d.get();
+    return nullptr;
+}
+
+DomainObj *State::byUUID(const unsigned char *uuid)
+{
+    for (auto &d : domains)
+        if (memcmp(d->def->uuid, uuid, VIR_UUID_BUFLEN) == 0)
+            return d.get();
+    return nullptr;
+}
+
+DomainObj *State::byId(int id)
+{
+    for (auto &d : domains)
+        if (d->active() && d->def->id == id)
+            return d.get();
+    return nullptr;
+}
+
+Result<DomainObj *> State::existing(const conf::DomainDef &def)
+{
+    DomainObj *same = byUUID(def.uuid);
+    if (same && same->def->name != def.name)
+        return Error::format(VIR_FROM_QEMU, VIR_ERR_OPERATION_FAILED, "domain '%s' is already defined with uuid %s",
+                             same->def->name.c_str(), uuidFormat(def.uuid).c_str());
+    if (!same) {
+        if (DomainObj *named = byName(def.name))
+            return Error::format(VIR_FROM_QEMU, VIR_ERR_OPERATION_FAILED, "domain '%s' already exists with uuid %s",
+                                 def.name.c_str(), uuidFormat(named->def->uuid).c_str());
+    }
+    return same;
+}
+
+DomainObj &State::add(std::unique_ptr<conf::DomainDef> def, bool persistent)
+{
+    auto obj = std::make_shared<DomainObj>();
+    obj->def = std::move(def);
+    obj->persistent = persistent;
+    domains.push_back(obj);
+    return *obj;
+}
+
+void State::remove(DomainObj *obj)
+{
+    std::erase_if(domains, [&](const std::shared_ptr<DomainObj> &d) { return d.get() == obj; });
+}
+
+Result<void> State::saveConfig(const conf::DomainDef &def)
+{
+    return writeFileAtomic(configFile(def.name), conf::formatDomain(def, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE),
+                           VIR_FROM_QEMU);
+}
+
+Result<void> State::saveStatus(const DomainObj &obj)
+{
+    std::string text = strprintf("<domstatus state='%d' reason='%d' pid='%d' starttime='%llu'>\n  <monitor path='",
+                                 obj.state, obj.reason, obj.process.pid(), Process::startTime(obj.process.pid()));
+    xml::escape(text, guestPaths(obj.def->name).monitor);
+    text += "'/>\n" + conf::formatDomain(*obj.def, VIR_DOMAIN_XML_SECURE, 1) + "</domstatus>\n";
+    return writeFileAtomic(statusFile(obj.def->name), text, VIR_FROM_QEMU);
+}
+
+void State::emit(const DomainObj &obj, int event, int detail)
+{
+    events->queue(DomainEvent::lifecycle(obj.def->name, obj.def->uuid, obj.def->id, event, detail));
+}
+
+// Stored configs load without validation (ARCHITECTURE.md decision 6); a running guest's
+// status brings it back with its live definition, its QEMU process and its monitor.
+Result<void> State::load()
+{
+    std::error_code ec;
+    for (const auto &e : fs::directory_iterator(paths.config, ec)) {
+        if (e.path().extension() != ".xml")
+            continue;
+        auto text = readFile(e.path(), VIR_FROM_QEMU);
+        if (!text)
+            continue;
+        auto def = conf::parseDomain(*text, xmlopt, conf::PARSE_INACTIVE | conf::PARSE_SKIP_VALIDATE);
+        if (!def || byName((*def)->name) || byUUID((*def)->uuid))
+            continue;    // left on disk as it is; not listed
+        add(std::move(*def), true);
+    }
+    for (const auto &e : fs::directory_iterator(paths.run, ec)) {
+        if (e.path().extension() != ".xml")
+            continue;
+        auto doc = xml::parseFile(e.path(), VIR_FROM_QEMU);
+        if (!doc)
+            continue;
+        const xmlNode *root = xmlDocGetRootElement(doc->get());
+        const xmlNode *domain = root ? xml::child(root, "domain") : nullptr;
+        if (!domain)
+            continue;
+        auto live = conf::parseDomainNode(domain, xmlopt, conf::PARSE_STATUS | conf::PARSE_SKIP_VALIDATE);
+        if (!live)
+            continue;
+        auto num = [&](const char *name) { return xml::toLL(xml::attr(root, name).value_or("")).value_or(0); };
+        DomainObj *obj = byUUID((*live)->uuid);
+        if (!obj)
+            obj = &add(std::move(*live), false);
+        else {
+            obj->newDef = std::move(obj->def);
+            obj->def = std::move(*live);
+        }
+        obj->state = static_cast<int>(num("state"));
+        obj->reason = static_cast<int>(num("reason"));
+        nextId = std::max(nextId, obj->def->id + 1);
+        if (!reattach(*obj, static_cast<pid_t>(num("pid")), static_cast<unsigned long long>(num("starttime"))))
+            cleanup(obj, VIR_DOMAIN_SHUTOFF_CRASHED, VIR_DOMAIN_EVENT_STOPPED_CRASHED);
+    }
+    return {};
+}
+
+Result<void> State::reattach(DomainObj &obj, pid_t pid, unsigned long long startTime)
+{
+    auto proc = Process::attach(pid, startTime);
+    if (!proc)
+        return std::move(proc).error();
+    obj.process = std::move(*proc);
+    VH_TRY(connectMonitor(obj, 2s));
+    // QEMU's own view wins over the status file
+    auto status = control(obj, "query-status");
+    if (status && (*status).value("running", false)) {
+        obj.state = VIR_DOMAIN_RUNNING;
+        if (obj.reason < 0 || obj.reason >= VIR_DOMAIN_RUNNING_LAST)
+            obj.reason = VIR_DOMAIN_RUNNING_UNKNOWN;
+    } else if (status) {
+        obj.state = VIR_DOMAIN_PAUSED;
+    }
+    return {};
+}
+
+Result<void> State::connectMonitor(DomainObj &obj, std::chrono::milliseconds timeout)
+{
+    std::string uuid = uuidKey(obj.def->uuid);
+    unsigned long run = ++obj.run;
+    obj.settled = 0;     // a new monitor numbers its events from 1
+    auto mon = Monitor::connect(
+        guestPaths(obj.def->name).monitor, timeout,
+        [this, uuid, run](const std::string &event, const Json &, long long, unsigned, unsigned long seq) {
+            note({uuid, run, event, seq});
+        },
+        [this, uuid, run] { note({uuid, run, ""}); });
+    if (!mon)
+        return std::move(mon).error();
+    obj.monitor = std::move(*mon);
+    return {};
+}
+
+Result<void> State::start(DomainObj &obj, bool paused, int reason)
+{
+    GuestPaths gp = guestPaths(obj.def->name);
+    auto argv = buildCommandLine(*obj.def, gp, host);
+    if (!argv)
+        return std::move(argv).error();
+    unlink(gp.monitor.c_str());
+    auto proc = Process::spawn(*argv, gp.log);
+    if (!proc)
+        return std::move(proc).error();
+    obj.process = std::move(*proc);
+    auto connected = connectMonitor(obj, 30s);
+    if (connected && !paused) {
+        if (auto cont = control(obj, "cont"); !cont)
+            connected = std::move(cont).error();
+    }
+    if (!connected) {
+        obj.monitor.reset();
+        (void)obj.process.stop(1s);
+        auto log = readFile(gp.log, VIR_FROM_QEMU);
+        std::string tail = log ? log->substr(log->size() > 2000 ? log->size() - 2000 : 0) : "";
+        Error e = std::move(connected).error();
+        if (!tail.empty())
+            e.message += "; QEMU's log: " + tail;
+        return e;
+    }
+    if (obj.persistent && !obj.newDef)
+        obj.newDef = std::make_unique<conf::DomainDef>(*obj.def);
+    obj.def->id = nextId++;
+    obj.guestShutdown = false;
+    obj.state = paused ? VIR_DOMAIN_PAUSED : VIR_DOMAIN_RUNNING;
+    obj.reason = paused ? VIR_DOMAIN_PAUSED_USER : reason;
+    VH_TRY(saveStatus(obj));
+    emit(obj, VIR_DOMAIN_EVENT_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
+    if (paused)
+        emit(obj, VIR_DOMAIN_EVENT_SUSPENDED, VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+    return {};
+}
+
+Result<void> State::stop(DomainObj *obj, int reason, int eventDetail)
+{
+    obj->monitor.reset();     // its EOF would report an exit we cause
+    VH_TRY(obj->process.stop(10s));
+    cleanup(obj, reason, eventDetail);
+    return {};
+}
+
+void State::cleanup(DomainObj *obj, int reason, int eventDetail)
+{
+    obj->monitor.reset();
+    obj->process = Process();
+    unlink(statusFile(obj->def->name).c_str());
+    unlink(guestPaths(obj->def->name).monitor.c_str());
+    obj->state = VIR_DOMAIN_SHUTOFF;
+    obj->reason = reason;
+    emit(*obj, VIR_DOMAIN_EVENT_STOPPED, eventDetail);
+    if (!obj->persistent) {
+        remove(obj);
+        return;
+    }
+    if (obj->newDef)
+        obj->def = std::move(obj->newDef);
+    obj->def->id = -1;
+}
+
+Result<Json> State::control(DomainObj &obj, const std::string &command)
+{
+    auto r = obj.monitor->execute(command);
+    obj.settled = obj.monitor->eventsSeen();
+    return r;
+}
+
+void State::note(MonitorNote n)
+{
+    {
+        std::lock_guard<std::mutex> g(notesLock_);
+        notes_.push_back(std::move(n));
+    }
+    notesReady_.notify_one();
+}
+
+void State::work()
+{
+    for (;;) {
+        MonitorNote n;
+        {
+            std::unique_lock<std::mutex> g(notesLock_);
+            notesReady_.wait(g, [&] { return quit_ || !notes_.empty(); });
+            if (quit_)
+                return;
+            n = std::move(notes_.front());
+            notes_.pop_front();
+        }
+        std::lock_guard<std::mutex> g(lock);
+        handle(n);
+    }
+}
+
+void State::handle(const MonitorNote &n)
+{
+    DomainObj *obj = byUUID(reinterpret_cast<const unsigned char *>(n.uuid.data()));
+    if (!obj || !obj->active() || obj->run != n.run)
+        return;      // a guest that stopped or started again since
+    if (n.event.empty()) {
+        // QEMU exited by itself: a guest shutdown, or a crash
+        obj->process.waitExit(1s);
+        if (obj->guestShutdown)
+            cleanup(obj, VIR_DOMAIN_SHUTOFF_SHUTDOWN, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN);
+        else
+            cleanup(obj, VIR_DOMAIN_SHUTOFF_CRASHED, VIR_DOMAIN_EVENT_STOPPED_CRASHED);
+    } else if (n.event == "SHUTDOWN") {
+        obj->guestShutdown = true;
+    } else if (n.seq <= obj->settled) {
+        return;      // caused by a command whose effect the caller recorded
+    } else if (n.event == "STOP" && obj->state == VIR_DOMAIN_RUNNING) {
+        obj->state = VIR_DOMAIN_PAUSED;
+        obj->reason = VIR_DOMAIN_PAUSED_UNKNOWN;
+        (void)saveStatus(*obj);
+        emit(*obj, VIR_DOMAIN_EVENT_SUSPENDED, VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+    } else if (n.event == "RESUME" && obj->state == VIR_DOMAIN_PAUSED) {
+        obj->state = VIR_DOMAIN_RUNNING;
+        obj->reason = VIR_DOMAIN_RUNNING_UNPAUSED;
+        (void)saveStatus(*obj);
+        emit(*obj, VIR_DOMAIN_EVENT_RESUMED, VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
+    }
+}
+
+} // namespace vh::drv::qemu

@@ -1,0 +1,127 @@
+// The QEMU driver's world for one state directory: the domains with their configs on disk,
+// the running ones with their QEMU process and monitor, and a lock so that one process at a
+// time manages the directory.
+//
+// Layout (qemu:///embed?root=R; session and system use the XDG and /etc, /run, /var/log
+// directories instead):
+//   R/etc/qemu/NAME.xml      persistent configs
+//   R/run/qemu/NAME.xml      the status of a running guest (<domstatus>: pid, start time, monitor, live XML)
+//   R/run/qemu/NAME.monitor  its QMP socket
+//   R/log/qemu/NAME.log      its QEMU output
+//   R/run/qemu/driver.lock   held by the process managing R
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <libvirt/libvirt.h>
+
+#include "conf/domain/domain_def.h"
+#include "drivers/events.h"
+#include "drivers/qemu/command_line.h"
+#include "drivers/qemu/monitor.h"
+#include "drivers/qemu/process.h"
+#include "util/result.h"
+
+namespace vh::drv::qemu {
+
+struct Paths {
+    std::string config, run, log;
+};
+
+struct DomainObj {
+    std::unique_ptr<conf::DomainDef> def;      // the running definition, or the config when off
+    std::unique_ptr<conf::DomainDef> newDef;   // the config to use after a running domain stops
+    int state = VIR_DOMAIN_SHUTOFF;
+    int reason = VIR_DOMAIN_SHUTOFF_UNKNOWN;
+    bool persistent = false;
+    bool autostart = false;
+    Process process;
+    std::unique_ptr<Monitor> monitor;
+    bool guestShutdown = false;     // QEMU reported SHUTDOWN before it exited
+    unsigned long run = 0;          // which start the monitor's events belong to
+    unsigned long settled = 0;      // the monitor's events up to this one are reflected in state
+
+    bool active() const { return def->id >= 0; }
+    conf::DomainDef &config() { return newDef ? *newDef : *def; }
+};
+
+class State : public std::enable_shared_from_this<State> {
+public:
+    // The state of a directory set, shared by the connections of this process; loads configs
+    // (without validation) and reattaches running guests the first time.
+    static Result<std::shared_ptr<State>> open(const Paths &paths);
+    ~State();
+
+    std::mutex lock;
+    const Paths paths;
+    std::vector<std::shared_ptr<DomainObj>> domains;   // in definition order
+    std::shared_ptr<EventState> events = std::make_shared<EventState>();
+    const conf::DomainXMLOptions &xmlopt;
+    HostFacts host;
+    int nextId = 1;
+
+    // Lookups; callers hold `lock`.
+    DomainObj *byName(const std::string &name);
+    DomainObj *byUUID(const unsigned char *uuid);
+    DomainObj *byId(int id);
+    // libvirt's clash rules: a name or a UUID may not change owner.
+    Result<DomainObj *> existing(const conf::DomainDef &def);
+    DomainObj &add(std::unique_ptr<conf::DomainDef> def, bool persistent);
+    void remove(DomainObj *obj);
+
+    std::string configFile(const std::string &name) const { return paths.config + "/" + name + ".xml"; }
+    std::string statusFile(const std::string &name) const { return paths.run + "/" + name + ".xml"; }
+    GuestPaths guestPaths(const std::string &name) const
+    {
+        return {paths.run + "/" + name + ".monitor", paths.log + "/" + name + ".log"};
+    }
+
+    Result<void> saveConfig(const conf::DomainDef &def);
+    Result<void> saveStatus(const DomainObj &obj);
+
+    // Starts QEMU for an inactive domain and continues it unless paused; callers hold `lock`.
+    Result<void> start(DomainObj &obj, bool paused, int reason);
+    // Stops the guest's QEMU and marks it shut off with reason; a transient domain is removed
+    // (callers must not use obj after). Callers hold `lock`.
+    Result<void> stop(DomainObj *obj, int reason, int eventDetail);
+    void emit(const DomainObj &obj, int event, int detail);
+    // Runs a QMP command that changes the guest's run state, which the caller then records:
+    // the events it caused are not reported again.
+    Result<Json> control(DomainObj &obj, const std::string &command);
+
+private:
+    // What a monitor reported, handled by the worker thread: the reader thread must not wait
+    // for `lock`, which an API call holds while it waits for the reader to bring its reply.
+    struct MonitorNote {
+        std::string uuid;          // raw 16 bytes
+        unsigned long run;
+        std::string event;         // a QMP event, or "" for the end of the connection
+        unsigned long seq = 0;     // the event's number on its monitor
+    };
+
+    State(Paths p, int lockFd);
+    Result<void> load();
+    Result<void> reattach(DomainObj &obj, pid_t pid, unsigned long long startTime);
+    Result<void> connectMonitor(DomainObj &obj, std::chrono::milliseconds timeout);
+    void note(MonitorNote n);
+    void work();
+    void handle(const MonitorNote &n);
+    // Marks a guest whose QEMU is gone as shut off; removes a transient one.
+    void cleanup(DomainObj *obj, int reason, int eventDetail);
+
+    int lockFd_;
+    std::mutex notesLock_;
+    std::condition_variable notesReady_;
+    std::deque<MonitorNote> notes_;
+    bool quit_ = false;
+    std::thread worker_;
+};
+
+} // namespace vh::drv::qemu

@@ -1,0 +1,266 @@
+// The QEMU driver through the public API (libvirt.so.0) on qemu:///embed?root=DIR, with real
+// QEMU processes under TCG: lifecycle and events in one process, and guests that outlive the
+// process managing them (the virthub shell in other processes, one killed with SIGKILL).
+#define BOOST_TEST_MODULE qemu_embed
+#include <boost/test/unit_test.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string slurp(const fs::path &p)
+{
+    std::ifstream f(p);
+    std::stringstream s;
+    s << f.rdbuf();
+    return s.str();
+}
+
+// A state directory of its own, its guests destroyed and the directory removed at the end.
+struct Root {
+    fs::path dir;
+    std::string uri;
+    Root()
+    {
+        char tmpl[] = "/tmp/vhembed.XXXXXX";
+        dir = mkdtemp(tmpl);
+        uri = "qemu:///embed?root=" + dir.string();
+    }
+    ~Root()
+    {
+        // whatever a failed test left running
+        for (const auto &e : fs::directory_iterator(dir / "run" / "qemu", ec_))
+            if (e.path().extension() == ".xml")
+                shell("destroy " + e.path().stem().string());
+        fs::remove_all(dir);
+    }
+    // Runs one virthub shell command in its own process; its output.
+    std::string shell(const std::string &command) const
+    {
+        std::string cmd = std::string(VH_SHELL) + " -c '" + uri + "' " + command + " 2>&1";
+        std::string out;
+        if (FILE *p = popen(cmd.c_str(), "r")) {
+            char buf[4096];
+            size_t n;
+            while ((n = fread(buf, 1, sizeof buf, p)) > 0)
+                out.append(buf, n);
+            pclose(p);
+        }
+        return out;
+    }
+    std::error_code ec_;
+};
+
+const std::string kGuest = [] {
+    std::string xml = slurp(fs::path(VH_QEMU_DATA) / "argv" / "minimal.xml");
+    return xml;
+}();
+
+std::string guestNamed(const std::string &name, const std::string &uuid)
+{
+    std::string xml = kGuest;
+    xml.replace(xml.find("minimal"), 7, name);
+    size_t u = xml.find("<uuid>") + 6;
+    xml.replace(u, 36, uuid);
+    return xml;
+}
+
+pid_t guestPid(const Root &root, const std::string &name)
+{
+    std::string status = slurp(root.dir / "run" / "qemu" / (name + ".xml"));
+    size_t p = status.find("pid='");
+    return p == std::string::npos ? -1 : static_cast<pid_t>(std::stol(status.substr(p + 5)));
+}
+
+bool alive(pid_t pid)
+{
+    return pid > 0 && kill(pid, 0) == 0 && fs::exists("/proc/" + std::to_string(pid) + "/cmdline") &&
+           slurp("/proc/" + std::to_string(pid) + "/stat").find(") Z") == std::string::npos;
+}
+
+struct Events {
+    std::mutex lock;
+    std::vector<std::pair<int, int>> seen;
+    static int onLifecycle(virConnectPtr, virDomainPtr, int event, int detail, void *opaque)
+    {
+        auto *self = static_cast<Events *>(opaque);
+        std::lock_guard<std::mutex> g(self->lock);
+        self->seen.emplace_back(event, detail);
+        return 0;
+    }
+    bool waitFor(size_t n)
+    {
+        for (int i = 0; i < 500; ++i) {
+            {
+                std::lock_guard<std::mutex> g(lock);
+                if (seen.size() >= n)
+                    return true;
+            }
+            std::this_thread::sleep_for(10ms);
+        }
+        return false;
+    }
+};
+
+std::string lastError()
+{
+    virErrorPtr e = virGetLastError();
+    return e && e->message ? e->message : "";
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(lifecycle_and_events_in_one_process)
+{
+    Root root;
+    BOOST_TEST_REQUIRE(virEventRegisterDefaultImpl() == 0);
+    std::atomic<bool> quit{false};
+    std::thread loop([&] {
+        for (int i = 0; i < 100000 && !quit; ++i)
+            virEventRunDefaultImpl();
+    });
+    virConnectPtr conn = virConnectOpen(root.uri.c_str());
+    BOOST_TEST_REQUIRE(conn, lastError());
+    BOOST_TEST(std::string(virConnectGetType(conn)) == "QEMU");
+    Events events;
+    int cb = virConnectDomainEventRegisterAny(conn, nullptr, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                              VIR_DOMAIN_EVENT_CALLBACK(Events::onLifecycle), &events, nullptr);
+    BOOST_TEST(cb >= 0);
+
+    virDomainPtr dom = virDomainCreateXML(conn, guestNamed("life", "b1a6e4f0-2c3d-4e5f-8a9b-0c1d2e3f4a5b").c_str(), 0);
+    BOOST_TEST_REQUIRE(dom, lastError());
+    int state = -1, reason = -1;
+    BOOST_TEST(virDomainGetState(dom, &state, &reason, 0) == 0);
+    BOOST_TEST(state == VIR_DOMAIN_RUNNING);
+    BOOST_TEST(reason == VIR_DOMAIN_RUNNING_BOOTED);
+    BOOST_TEST(virDomainGetID(dom) == 1u);
+    virDomainInfo info;
+    BOOST_TEST(virDomainGetInfo(dom, &info) == 0);
+    BOOST_TEST(info.maxMem == 65536ul);
+    BOOST_TEST(info.nrVirtCpu == 1);
+    BOOST_TEST(virDomainIsPersistent(dom) == 0);
+    pid_t pid = guestPid(root, "life");
+    BOOST_TEST(alive(pid));
+
+    BOOST_TEST(virDomainSuspend(dom) == 0);
+    BOOST_TEST(virDomainGetState(dom, &state, &reason, 0) == 0);
+    BOOST_TEST((state == VIR_DOMAIN_PAUSED && reason == VIR_DOMAIN_PAUSED_USER));
+    BOOST_TEST(virDomainResume(dom) == 0);
+    BOOST_TEST(virDomainResume(dom) == -1);
+    BOOST_TEST(virGetLastError()->code == VIR_ERR_OPERATION_INVALID);
+
+    BOOST_TEST(virDomainDestroy(dom) == 0);
+    BOOST_TEST(!alive(pid));
+    // a transient guest is gone once it stops
+    BOOST_TEST(virDomainLookupByName(conn, "life") == nullptr);
+    BOOST_TEST(virGetLastError()->code == VIR_ERR_NO_DOMAIN);
+    BOOST_TEST(virDomainDestroy(dom) == -1);
+    virDomainFree(dom);
+
+    BOOST_TEST_REQUIRE(events.waitFor(4));
+    {
+        std::lock_guard<std::mutex> g(events.lock);
+        // event * 100 + detail, printable
+        std::vector<int> seen, want = {VIR_DOMAIN_EVENT_STARTED * 100 + VIR_DOMAIN_EVENT_STARTED_BOOTED,
+                                       VIR_DOMAIN_EVENT_SUSPENDED * 100 + VIR_DOMAIN_EVENT_SUSPENDED_PAUSED,
+                                       VIR_DOMAIN_EVENT_RESUMED * 100 + VIR_DOMAIN_EVENT_RESUMED_UNPAUSED,
+                                       VIR_DOMAIN_EVENT_STOPPED * 100 + VIR_DOMAIN_EVENT_STOPPED_DESTROYED};
+        for (auto [event, detail] : events.seen)
+            seen.push_back(event * 100 + detail);
+        BOOST_TEST(seen == want, boost::test_tools::per_element());
+    }
+
+    // another process cannot manage the same directory meanwhile
+    std::string refused = root.shell("list --all");
+    BOOST_TEST(refused.find("another process is managing the QEMU state in") != std::string::npos, refused);
+
+    // a device this driver does not map is refused at define, naming it
+    std::string disk = kGuest;
+    disk.replace(disk.find("<memballoon"), 0, "<disk type='file' device='disk'><source file='/x.img'/><target dev='vdb'/></disk>");
+    BOOST_TEST(virDomainDefineXML(conn, disk.c_str()) == nullptr);
+    BOOST_TEST(virGetLastError()->code == VIR_ERR_CONFIG_UNSUPPORTED);
+    BOOST_TEST(lastError().find("disk 'vdb'") != std::string::npos, lastError());
+
+    virConnectDomainEventDeregisterAny(conn, cb);
+    virConnectClose(conn);
+    quit = true;
+    virEventAddTimeout(0, [](int timer, void *) { virEventRemoveTimeout(timer); }, nullptr, nullptr);
+    loop.join();
+}
+
+BOOST_AUTO_TEST_CASE(guests_outlive_the_process_that_started_them)
+{
+    Root root;
+    fs::path xml = root.dir / "vm.xml";
+    std::ofstream(xml) << guestNamed("vm", "0d7e1c2b-3a4f-4b5c-9d6e-7f8091a2b3c4");
+    BOOST_TEST(root.shell("define " + xml.string()).find("Domain 'vm' defined") != std::string::npos);
+
+    // an interactive shell starts the guest and is killed with SIGKILL
+    int in[2];
+    BOOST_TEST_REQUIRE(pipe(in) == 0);
+    std::string outPath = (root.dir / "shell.out").string();
+    pid_t shell = fork();
+    if (shell == 0) {
+        dup2(in[0], 0);
+        close(in[1]);
+        FILE *out = freopen(outPath.c_str(), "w", stdout);
+        (void)out;
+        execl(VH_SHELL, VH_SHELL, "-c", root.uri.c_str(), static_cast<char *>(nullptr));
+        _exit(127);
+    }
+    close(in[0]);
+    std::string cmd = "start vm\n";
+    BOOST_TEST(write(in[1], cmd.data(), cmd.size()) == static_cast<ssize_t>(cmd.size()));
+    for (int i = 0; i < 1000 && slurp(outPath).find("Domain 'vm' started") == std::string::npos; ++i)
+        std::this_thread::sleep_for(10ms);
+    BOOST_TEST_REQUIRE(slurp(outPath).find("Domain 'vm' started") != std::string::npos, slurp(outPath));
+    kill(shell, SIGKILL);
+    waitpid(shell, nullptr, 0);
+    close(in[1]);
+    pid_t pid = guestPid(root, "vm");
+    BOOST_TEST_REQUIRE(alive(pid));
+
+    // the next process reattaches it: running, and controlled over its monitor
+    BOOST_TEST(root.shell("domstate vm --reason") == "running (booted)\n\n");
+    BOOST_TEST(root.shell("suspend vm").find("Domain 'vm' suspended") != std::string::npos);
+    BOOST_TEST(root.shell("domstate vm --reason") == "paused (user)\n\n");
+    BOOST_TEST(root.shell("resume vm").find("Domain 'vm' resumed") != std::string::npos);
+    // and yet another stops it: the process is gone when destroy returns
+    BOOST_TEST(root.shell("destroy vm").find("Domain 'vm' destroyed") != std::string::npos);
+    BOOST_TEST(!alive(pid));
+    // as after libvirtd restarts, the reason a domain stopped is not kept: it was destroyed
+    // in another process
+    BOOST_TEST(root.shell("domstate vm") == "shut off\n\n");
+
+    // a guest that dies while no process manages it is found shut off, crashed; its config stays
+    BOOST_TEST(root.shell("start vm").find("Domain 'vm' started") != std::string::npos);
+    pid = guestPid(root, "vm");
+    BOOST_TEST_REQUIRE(alive(pid));
+    kill(pid, SIGKILL);
+    for (int i = 0; i < 500 && alive(pid); ++i)
+        std::this_thread::sleep_for(10ms);
+    BOOST_TEST(root.shell("domstate vm --reason") == "shut off (crashed)\n\n");
+    BOOST_TEST(root.shell("list --all --name") == "vm\n\n");
+    BOOST_TEST(!fs::exists(root.dir / "run" / "qemu" / "vm.xml"));
+    BOOST_TEST(fs::exists(root.dir / "etc" / "qemu" / "vm.xml"));
+}
