@@ -176,8 +176,18 @@ BOOST_AUTO_TEST_CASE(lifecycle_and_events_in_one_process)
     BOOST_TEST(virGetLastError()->code == VIR_ERR_NO_DOMAIN);
     BOOST_TEST(virDomainDestroy(dom) == -1);
     virDomainFree(dom);
+    // the same guest again: the first run's late monitor news must not touch the second
+    for (int i = 0; i < 3; ++i) {
+        dom = virDomainCreateXML(conn, guestNamed("life", "b1a6e4f0-2c3d-4e5f-8a9b-0c1d2e3f4a5b").c_str(), 0);
+        BOOST_TEST_REQUIRE(dom, lastError());
+        std::this_thread::sleep_for(20ms);
+        BOOST_TEST(virDomainGetState(dom, &state, &reason, 0) == 0);
+        BOOST_TEST(state == VIR_DOMAIN_RUNNING);
+        BOOST_TEST(virDomainDestroy(dom) == 0, lastError());
+        virDomainFree(dom);
+    }
 
-    BOOST_TEST_REQUIRE(events.waitFor(4));
+    BOOST_TEST_REQUIRE(events.waitFor(10));
     {
         std::lock_guard<std::mutex> g(events.lock);
         // event * 100 + detail, printable
@@ -185,6 +195,10 @@ BOOST_AUTO_TEST_CASE(lifecycle_and_events_in_one_process)
                                        VIR_DOMAIN_EVENT_SUSPENDED * 100 + VIR_DOMAIN_EVENT_SUSPENDED_PAUSED,
                                        VIR_DOMAIN_EVENT_RESUMED * 100 + VIR_DOMAIN_EVENT_RESUMED_UNPAUSED,
                                        VIR_DOMAIN_EVENT_STOPPED * 100 + VIR_DOMAIN_EVENT_STOPPED_DESTROYED};
+        for (int i = 0; i < 3; ++i) {
+            want.push_back(VIR_DOMAIN_EVENT_STARTED * 100 + VIR_DOMAIN_EVENT_STARTED_BOOTED);
+            want.push_back(VIR_DOMAIN_EVENT_STOPPED * 100 + VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
+        }
         for (auto [event, detail] : events.seen)
             seen.push_back(event * 100 + detail);
         BOOST_TEST(seen == want, boost::test_tools::per_element());

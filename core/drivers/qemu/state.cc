@@ -227,7 +227,8 @@ Result<void> State::reattach(DomainObj &obj, pid_t pid, unsigned long long start
 Result<void> State::connectMonitor(DomainObj &obj, std::chrono::milliseconds timeout)
 {
     std::string uuid = uuidKey(obj.def->uuid);
-    unsigned long run = ++obj.run;
+    // unique in this State, so a late note of an earlier guest of the same UUID never matches
+    unsigned long run = obj.run = ++runs_;
     obj.settled = 0;     // a new monitor numbers its events from 1
     auto mon = Monitor::connect(
         guestPaths(obj.def->name).monitor, timeout,

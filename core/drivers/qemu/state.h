@@ -117,6 +117,7 @@ private:
     void cleanup(DomainObj *obj, int reason, int eventDetail);
 
     int lockFd_;
+    unsigned long runs_ = 0;
     std::mutex notesLock_;
     std::condition_variable notesReady_;
     std::deque<MonitorNote> notes_;
