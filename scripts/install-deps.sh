@@ -7,7 +7,7 @@
 set -euo pipefail
 
 packages=(build-essential cmake ninja-build pkg-config libxml2-dev libreadline-dev libboost-test-dev python3
-          clang libclang-rt-14-dev nlohmann-json3-dev qemu-system-x86 qemu-system-misc qemu-utils)
+          clang libclang-rt-14-dev nlohmann-json3-dev qemu-system-x86 qemu-system-misc qemu-utils cpio)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -278,3 +278,73 @@ BOOST_AUTO_TEST_CASE(guests_outlive_the_process_that_started_them)
     BOOST_TEST(!fs::exists(root.dir / "run" / "qemu" / "vm.xml"));
     BOOST_TEST(fs::exists(root.dir / "etc" / "qemu" / "vm.xml"));
 }
+
+// The small Linux guest boots under TCG, and powers off cleanly on ACPI shutdown: asked in this
+// process (the STOPPED_SHUTDOWN event arrives), and asked by a process that exits at once (the
+// next process finds the guest powered off and records why).
+BOOST_AUTO_TEST_CASE(linux_guest_shuts_down_on_acpi)
+{
+    Root root;
+    fs::path serial = root.dir / "serial.log";
+    std::string xml = "<domain type='qemu'><name>linux</name><uuid>5e0b7c9a-1d2e-4f3a-8b4c-6d7e8f9a0b1c</uuid>"
+                      "<memory unit='MiB'>256</memory><vcpu>1</vcpu>"
+                      "<os><type arch='x86_64'>hvm</type><kernel>" VH_LINUX_GUEST "/vmlinuz</kernel>"
+                      "<initrd>" VH_LINUX_GUEST "/initrd.img</initrd><cmdline>console=ttyS0 quiet</cmdline></os>"
+                      "<devices><serial type='file'><source path='" + serial.string() + "'/></serial>"
+                      "<memballoon model='none'/></devices></domain>";
+    auto waitSerial = [&](const std::string &text) {
+        for (int i = 0; i < 1200; ++i) {     // 60 s: it takes ~5 s under TCG
+            if (slurp(serial).find(text) != std::string::npos)
+                return true;
+            std::this_thread::sleep_for(50ms);
+        }
+        return false;
+    };
+
+    std::atomic<bool> quit{false};
+    BOOST_TEST_REQUIRE(virEventRegisterDefaultImpl() == 0);
+    std::thread loop([&] {
+        for (int i = 0; i < 100000 && !quit; ++i)
+            virEventRunDefaultImpl();
+    });
+    virConnectPtr conn = virConnectOpen(root.uri.c_str());
+    BOOST_TEST_REQUIRE(conn, lastError());
+    Events events;
+    int cb = virConnectDomainEventRegisterAny(conn, nullptr, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                              VIR_DOMAIN_EVENT_CALLBACK(Events::onLifecycle), &events, nullptr);
+    virDomainPtr dom = virDomainDefineXML(conn, xml.c_str());
+    BOOST_TEST_REQUIRE(dom, lastError());
+    BOOST_TEST_REQUIRE(virDomainCreate(dom) == 0, lastError());
+    BOOST_TEST_REQUIRE(waitSerial("virthub-guest: ready /dev/input/event"), slurp(serial));
+    pid_t pid = guestPid(root, "linux");
+    BOOST_TEST(virDomainShutdown(dom) == 0, lastError());
+    BOOST_TEST_REQUIRE(events.waitFor(3));     // defined, started, stopped
+    int state = -1, reason = -1;
+    for (int i = 0; i < 600 && state != VIR_DOMAIN_SHUTOFF; ++i) {
+        virDomainGetState(dom, &state, &reason, 0);
+        std::this_thread::sleep_for(50ms);
+    }
+    BOOST_TEST((state == VIR_DOMAIN_SHUTOFF && reason == VIR_DOMAIN_SHUTOFF_SHUTDOWN));
+    BOOST_TEST(slurp(serial).find("virthub-guest: powering off") != std::string::npos);
+    BOOST_TEST(!alive(pid));
+    {
+        std::lock_guard<std::mutex> g(events.lock);
+        BOOST_TEST((events.seen.back() == std::make_pair<int, int>(VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN)));
+    }
+    virDomainFree(dom);
+    virConnectDomainEventDeregisterAny(conn, cb);
+    virConnectClose(conn);
+    quit = true;
+    virEventAddTimeout(0, [](int timer, void *) { virEventRemoveTimeout(timer); }, nullptr, nullptr);
+    loop.join();
+
+    // asked by a process that exits at once
+    fs::remove(serial);
+    BOOST_TEST(root.shell("start linux").find("Domain 'linux' started") != std::string::npos);
+    BOOST_TEST_REQUIRE(waitSerial("virthub-guest: ready /dev/input/event"), slurp(serial));
+    pid = guestPid(root, "linux");
+    BOOST_TEST(root.shell("shutdown linux").find("Domain 'linux' is being shutdown") != std::string::npos);
+    BOOST_TEST_REQUIRE(waitSerial("reboot: Power down"), slurp(serial));
+    BOOST_TEST(root.shell("domstate linux --reason") == "shut off (shutdown)\n\n");
+    BOOST_TEST(!alive(pid));
+}

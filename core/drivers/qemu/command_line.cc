@@ -123,6 +123,9 @@ Result<std::vector<std::string>> buildCommandLine(const conf::DomainDef &def, co
     add({"-qmp", "unix:" + escaped(paths.monitor) + ",server=on,wait=off"});
     add({"-display", "none"});
     add({"-rtc", "base=utc"});
+    // a guest that powers off leaves QEMU up in its "shutdown" state: the driver (this process
+    // or the next one) sees it, records why and stops QEMU as on_poweroff says
+    add({"-no-shutdown"});
     if (def.lifecycle.onReboot == "destroy")
         add({"-no-reboot"});
     if (!def.os.kernel.empty())

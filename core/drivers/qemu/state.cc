@@ -199,7 +199,10 @@ Result<void> State::load()
         obj->state = static_cast<int>(num("state"));
         obj->reason = static_cast<int>(num("reason"));
         nextId = std::max(nextId, obj->def->id + 1);
-        if (!reattach(*obj, static_cast<pid_t>(num("pid")), static_cast<unsigned long long>(num("starttime"))))
+        auto back = reattach(*obj, static_cast<pid_t>(num("pid")), static_cast<unsigned long long>(num("starttime")));
+        if (!back && back.error().code == VIR_ERR_OPERATION_INVALID)
+            cleanup(obj, VIR_DOMAIN_SHUTOFF_SHUTDOWN, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN);
+        else if (!back)
             cleanup(obj, VIR_DOMAIN_SHUTOFF_CRASHED, VIR_DOMAIN_EVENT_STOPPED_CRASHED);
     }
     return {};
@@ -214,6 +217,12 @@ Result<void> State::reattach(DomainObj &obj, pid_t pid, unsigned long long start
     VH_TRY(connectMonitor(obj, 2s));
     // QEMU's own view wins over the status file
     auto status = control(obj, "query-status");
+    if (status && (*status).value("status", std::string()) == "shutdown") {
+        // the guest powered off while no process watched it
+        obj.monitor.reset();
+        VH_TRY(obj.process.stop(10s));
+        return Error::make(VIR_FROM_QEMU, VIR_ERR_OPERATION_INVALID, "the guest powered off");
+    }
     if (status && (*status).value("running", false)) {
         obj.state = VIR_DOMAIN_RUNNING;
         if (obj.reason < 0 || obj.reason >= VIR_DOMAIN_RUNNING_LAST)
@@ -271,7 +280,6 @@ Result<void> State::start(DomainObj &obj, bool paused, int reason)
     if (obj.persistent && !obj.newDef)
         obj.newDef = std::make_unique<conf::DomainDef>(*obj.def);
     obj.def->id = nextId++;
-    obj.guestShutdown = false;
     obj.state = paused ? VIR_DOMAIN_PAUSED : VIR_DOMAIN_RUNNING;
     obj.reason = paused ? VIR_DOMAIN_PAUSED_USER : reason;
     VH_TRY(saveStatus(obj));
@@ -346,14 +354,14 @@ void State::handle(const MonitorNote &n)
     if (!obj || !obj->active() || obj->run != n.run)
         return;      // a guest that stopped or started again since
     if (n.event.empty()) {
-        // QEMU exited by itself: a guest shutdown, or a crash
+        // QEMU exited by itself (a guest that powers off leaves it up): a crash
         obj->process.waitExit(1s);
-        if (obj->guestShutdown)
-            cleanup(obj, VIR_DOMAIN_SHUTOFF_SHUTDOWN, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN);
-        else
-            cleanup(obj, VIR_DOMAIN_SHUTOFF_CRASHED, VIR_DOMAIN_EVENT_STOPPED_CRASHED);
+        cleanup(obj, VIR_DOMAIN_SHUTOFF_CRASHED, VIR_DOMAIN_EVENT_STOPPED_CRASHED);
     } else if (n.event == "SHUTDOWN") {
-        obj->guestShutdown = true;
+        // QEMU stays up (-no-shutdown): the guest powered off, so its QEMU stops here
+        obj->monitor.reset();
+        (void)obj->process.stop(10s);
+        cleanup(obj, VIR_DOMAIN_SHUTOFF_SHUTDOWN, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN);
     } else if (n.seq <= obj->settled) {
         return;      // caused by a command whose effect the caller recorded
     } else if (n.event == "STOP" && obj->state == VIR_DOMAIN_RUNNING) {

@@ -44,7 +44,6 @@ struct DomainObj {
     bool autostart = false;
     Process process;
     std::unique_ptr<Monitor> monitor;
-    bool guestShutdown = false;     // QEMU reported SHUTDOWN before it exited
     unsigned long run = 0;          // which start the monitor's events belong to
     unsigned long settled = 0;      // the monitor's events up to this one are reflected in state
 
