@@ -348,3 +348,65 @@ BOOST_AUTO_TEST_CASE(linux_guest_shuts_down_on_acpi)
     BOOST_TEST(root.shell("domstate linux --reason") == "shut off (shutdown)\n\n");
     BOOST_TEST(!alive(pid));
 }
+
+// QEMU takes at most one vfio-ap mediated device: define and start refuse a second, a stored
+// config holding two still loads and is listed so it can be fixed, and starting a guest whose
+// mediated device is not on the host names it. An s390x guest itself runs under TCG.
+BOOST_AUTO_TEST_CASE(vfio_ap_rule_on_s390x)
+{
+    Root root;
+    std::string two = slurp(fs::path(VH_QEMU_DATA) / "argv" / "s390x-two-vfio-ap.xml");
+    std::string one = slurp(fs::path(VH_QEMU_DATA) / "argv" / "s390x-vfio-ap.xml");
+    // a config written before the rule, found at the next start of the driver
+    fs::create_directories(root.dir / "etc" / "qemu");
+    std::ofstream(root.dir / "etc" / "qemu" / "s390x-two-vfio-ap.xml") << two;
+
+    virConnectPtr conn = virConnectOpen(root.uri.c_str());
+    BOOST_TEST_REQUIRE(conn, lastError());
+    virDomainPtr dom = virDomainLookupByName(conn, "s390x-two-vfio-ap");
+    BOOST_TEST_REQUIRE(dom, lastError());
+    char *xml = virDomainGetXMLDesc(dom, 0);
+    BOOST_TEST((xml && std::string(xml).find("0a1b2c3d-4e5f-4061-8273-a4b5c6d7e8f9") != std::string::npos));
+    free(xml);
+    const std::string rule = "unsupported configuration: Only one hostdev of model vfio-ap is supported";
+    BOOST_TEST(virDomainCreate(dom) == -1);
+    BOOST_TEST(virGetLastError()->code == VIR_ERR_CONFIG_UNSUPPORTED);
+    BOOST_TEST(lastError() == rule);
+    BOOST_TEST(virDomainDefineXML(conn, two.c_str()) == nullptr);
+    BOOST_TEST(lastError() == rule);
+    BOOST_TEST(virDomainCreateXML(conn, two.c_str(), 0) == nullptr);
+    BOOST_TEST(lastError() == rule);
+    // nothing stored was lost or changed by the refusals
+    BOOST_TEST(slurp(root.dir / "etc" / "qemu" / "s390x-two-vfio-ap.xml") == two);
+
+    // fixed: one device, which this host does not have
+    std::string fixed = two;
+    size_t second = fixed.find("<hostdev", fixed.find("</hostdev>"));
+    fixed.erase(second, fixed.find("</hostdev>", second) + 10 - second);
+    virDomainPtr again = virDomainDefineXML(conn, fixed.c_str());
+    BOOST_TEST_REQUIRE(again, lastError());
+    BOOST_TEST(virDomainCreate(again) == -1);
+    BOOST_TEST(virGetLastError()->code == VIR_ERR_DEVICE_MISSING);
+    BOOST_TEST(lastError().find("mediated device '8f1e2d3c-4b5a-4697-8e7f-6a5b4c3d2e1f'") != std::string::npos, lastError());
+    virDomainFree(again);
+    virDomainFree(dom);
+
+    // vfio-ap is an s390x device
+    std::string x86 = one;
+    x86.replace(x86.find("arch='s390x' machine='s390-ccw-virtio'"), 38, "arch='x86_64'");
+    BOOST_TEST(virDomainDefineXML(conn, x86.c_str()) == nullptr);
+    BOOST_TEST(virGetLastError()->code == VIR_ERR_CONFIG_UNSUPPORTED);
+
+    // an s390x guest without the device runs, under TCG
+    std::string plain = one;
+    plain.erase(plain.find("<hostdev"), plain.find("</hostdev>") + 10 - plain.find("<hostdev"));
+    plain.replace(plain.find("s390x-vfio-ap"), 13, "s390x-plain");
+    virDomainPtr s390 = virDomainCreateXML(conn, plain.c_str(), 0);
+    BOOST_TEST_REQUIRE(s390, lastError());
+    int state = -1, reason = -1;
+    BOOST_TEST(virDomainGetState(s390, &state, &reason, 0) == 0);
+    BOOST_TEST(state == VIR_DOMAIN_RUNNING);
+    BOOST_TEST(virDomainDestroy(s390) == 0);
+    virDomainFree(s390);
+    virConnectClose(conn);
+}

@@ -55,6 +55,11 @@ Result<std::string> chardevBackend(const conf::ChardevSource &src, const std::st
 
 } // namespace
 
+std::string mdevPath(const std::string &uuid)
+{
+    return "/sys/bus/mdev/devices/" + uuid;
+}
+
 Result<void> validateForQemu(const conf::DomainDef &def)
 {
     const conf::DevicesDef &d = def.devices;
@@ -68,8 +73,18 @@ Result<void> validateForQemu(const conf::DomainDef &def)
         return unsupported("graphics");
     if (!d.videos.empty())
         return unsupported("video");
-    if (!d.hostdevs.empty())
-        return unsupported("hostdev");
+    // mediated devices: vfio-ap (s390x crypto adapters), at most one per domain
+    int vfioAp = 0;
+    for (const auto &h : d.hostdevs) {
+        if (h.mode != "subsystem" || h.type != "mdev" || h.model != "vfio-ap")
+            return unsupported("hostdev of type '" + h.type + "'" + (h.model.empty() ? "" : " model '" + h.model + "'"));
+        ++vfioAp;
+    }
+    if (vfioAp > 1)
+        return Error::make(VIR_FROM_QEMU, VIR_ERR_CONFIG_UNSUPPORTED, "Only one hostdev of model vfio-ap is supported");
+    if (vfioAp && def.os.arch != "s390x")
+        return Error::make(VIR_FROM_QEMU, VIR_ERR_CONFIG_UNSUPPORTED,
+                           "hostdev model vfio-ap needs a QEMU with the vfio-ap device (qemu-system-s390x)");
     for (const auto &c : d.controllers) {
         bool implicit = (c.type == "pci" && (c.model == "pci-root" || c.model.empty())) ||
                         (c.type == "usb" && c.model == "none");
@@ -144,10 +159,14 @@ Result<std::vector<std::string>> buildCommandLine(const conf::DomainDef &def, co
             if (!backend)
                 return std::move(backend).error();
             add({"-chardev", *backend});
-            add({"-device", "isa-serial,chardev=" + id + ",id=serial" + std::to_string(serial)});
+            // s390x has no ISA bus: its console is the SCLP one
+            add({"-device", std::string(def.os.arch == "s390x" ? "sclpconsole" : "isa-serial") + ",chardev=" + id +
+                                ",id=serial" + std::to_string(serial)});
             ++serial;
         }
     }
+    for (size_t i = 0; i < def.devices.hostdevs.size(); ++i)
+        add({"-device", "vfio-ap,id=hostdev" + std::to_string(i) + ",sysfsdev=" + mdevPath(def.devices.hostdevs[i].uuid)});
     for (const auto &m : def.devices.memballoons) {
         if (m.model == "virtio")
             add({"-device", "virtio-balloon-pci,id=balloon0"});

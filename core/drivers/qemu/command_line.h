@@ -26,6 +26,9 @@ struct HostFacts {
 // VIR_ERR_CONFIG_UNSUPPORTED naming it (the driver's validate hook).
 Result<void> validateForQemu(const conf::DomainDef &def);
 
+// Where the host shows a mediated device.
+std::string mdevPath(const std::string &uuid);
+
 // argv, argv[0] being the emulator.
 Result<std::vector<std::string>> buildCommandLine(const conf::DomainDef &def, const GuestPaths &paths, const HostFacts &host);
 

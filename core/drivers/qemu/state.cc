@@ -257,6 +257,11 @@ Result<void> State::start(DomainObj &obj, bool paused, int reason)
     auto argv = buildCommandLine(*obj.def, gp, host);
     if (!argv)
         return std::move(argv).error();
+    for (const auto &h : obj.def->devices.hostdevs) {
+        if (h.type == "mdev" && !fs::exists(mdevPath(h.uuid)))
+            return Error::make(VIR_FROM_QEMU, VIR_ERR_DEVICE_MISSING,
+                               "mediated device '" + h.uuid + "' does not exist on this host (" + mdevPath(h.uuid) + ")");
+    }
     unlink(gp.monitor.c_str());
     auto proc = Process::spawn(*argv, gp.log);
     if (!proc)
