@@ -82,3 +82,63 @@ func TestTypedParamsNilStructSendsNone(t *testing.T) {
 		t.Fatalf("SetMemoryParameters(nil): %v", err)
 	}
 }
+
+// The test driver serves tuning parameters as libvirt's does; each group goes through its
+// struct both ways.
+func TestTuningParametersThroughTheTestDriver(t *testing.T) {
+	c := open(t)
+	d, err := c.LookupDomainByName("test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Free()
+
+	sched, err := d.GetSchedulerParameters()
+	if err != nil || sched.Type != "fair" || !sched.WeightSet || sched.Weight != 50 || sched.CapSet {
+		t.Fatalf("GetSchedulerParameters = %+v, %v", sched, err)
+	}
+
+	mem, err := d.GetMemoryParameters(DOMAIN_AFFECT_LIVE)
+	if err != nil || !mem.HardLimitSet || mem.HardLimit != 9007199254740991 || !mem.SwapHardLimitSet || mem.MinGuaranteeSet {
+		t.Fatalf("GetMemoryParameters = %+v, %v", mem, err)
+	}
+
+	blkio, err := d.GetBlkioParameters(DOMAIN_AFFECT_LIVE)
+	if err != nil || !blkio.WeightSet || !blkio.DeviceWeightSet {
+		t.Fatalf("GetBlkioParameters = %+v, %v", blkio, err)
+	}
+	old := blkio.Weight
+	if err := d.SetBlkioParameters(&DomainBlkioParameters{WeightSet: true, Weight: 500}, DOMAIN_AFFECT_LIVE); err != nil {
+		t.Fatalf("SetBlkioParameters: %v", err)
+	}
+	defer d.SetBlkioParameters(&DomainBlkioParameters{WeightSet: true, Weight: old}, DOMAIN_AFFECT_LIVE)
+	if blkio, err = d.GetBlkioParameters(DOMAIN_AFFECT_LIVE); err != nil || blkio.Weight != 500 {
+		t.Fatalf("weight after SetBlkioParameters = %+v, %v", blkio, err)
+	}
+
+	perf, err := d.GetPerfEvents(DOMAIN_AFFECT_LIVE)
+	if err != nil || !perf.CmtSet || perf.Cmt || !perf.EmulationFaultsSet {
+		t.Fatalf("GetPerfEvents = %+v, %v", perf, err)
+	}
+	if err := d.SetPerfEvents(&DomainPerfEvents{CmtSet: true, Cmt: true}, DOMAIN_AFFECT_LIVE); err != nil {
+		t.Fatalf("SetPerfEvents: %v", err)
+	}
+	defer d.SetPerfEvents(&DomainPerfEvents{CmtSet: true, Cmt: false}, DOMAIN_AFFECT_LIVE)
+	if perf, err = d.GetPerfEvents(DOMAIN_AFFECT_LIVE); err != nil || !perf.Cmt || perf.CpuCycles {
+		t.Fatalf("cmt after SetPerfEvents = %+v, %v", perf, err)
+	}
+
+	numa, err := d.GetNumaParameters(DOMAIN_AFFECT_LIVE)
+	if err != nil || !numa.ModeSet || !numa.NodesetSet {
+		t.Fatalf("GetNumaParameters = %+v, %v", numa, err)
+	}
+
+	// the driver checks the types of what it is given: a field of the wrong kind cannot be
+	// sent from a struct, so a parameter the group does not have is the error to see
+	err = d.SetMemoryParameters(&DomainMemoryParameters{HardLimitSet: true, HardLimit: 1, SwapHardLimitSet: true, SwapHardLimit: 0},
+		DOMAIN_AFFECT_LIVE)
+	var lerr Error
+	if !errors.As(err, &lerr) || lerr.Code != ERR_INVALID_ARG {
+		t.Fatalf("a hard limit above the swap limit: %v", err)
+	}
+}

@@ -1,7 +1,11 @@
 #include "util/typed_params.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <numeric>
+
+#include <libvirt/virterror.h>
 
 namespace vh {
 
@@ -44,6 +48,30 @@ const char *typedParamTypeName(int type)
 {
     static const char *const names[] = {"", "int", "uint", "llong", "ullong", "double", "boolean", "string"};
     return type >= 1 && type <= 7 ? names[type] : "";
+}
+
+Result<void> typedParamsValidate(TypedParamSpan params, std::span<const TypedParamSpec> allowed)
+{
+    auto name = [&](size_t i) {
+        const char *f = params[i].field;
+        return std::string_view(f, strnlen(f, VIR_TYPED_PARAM_FIELD_LENGTH));
+    };
+    std::vector<size_t> order(params.size());
+    std::iota(order.begin(), order.end(), size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return name(a) < name(b); });
+    for (size_t k = 0; k < order.size(); k++) {
+        std::string n(name(order[k]));
+        if (k > 0 && n == name(order[k - 1]))
+            return Error::format(VIR_FROM_NONE, VIR_ERR_INVALID_ARG, "parameter '%s' occurs multiple times", n.c_str());
+        auto spec = std::find_if(allowed.begin(), allowed.end(), [&](const TypedParamSpec &s) { return n == s.name; });
+        if (spec == allowed.end())
+            return Error::format(VIR_FROM_NONE, VIR_ERR_ARGUMENT_UNSUPPORTED, "parameter '%s' not supported", n.c_str());
+        int type = params[order[k]].type;
+        if (type != spec->type)
+            return Error::format(VIR_FROM_NONE, VIR_ERR_INVALID_ARG, "invalid type '%s' for parameter '%s', expected '%s'",
+                                 typedParamTypeName(type), n.c_str(), typedParamTypeName(spec->type));
+    }
+    return {};
 }
 
 } // namespace vh

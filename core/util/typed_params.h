@@ -50,6 +50,18 @@ private:
 // Parameters a caller passed in.
 using TypedParamSpan = std::span<const virTypedParameter>;
 
+// One parameter a call accepts: its name and virTypedParameterType.
+struct TypedParamSpec {
+    const char *name;
+    int type;
+};
+// libvirt's virTypedParamsValidate: each parameter is one of `allowed`, with its type, and
+// appears once. Looked at in name order (the first failure in that order is reported):
+// "parameter 'x' not supported" (VIR_ERR_ARGUMENT_UNSUPPORTED), "invalid type 'string' for
+// parameter 'weight', expected 'uint'" and "parameter 'x' occurs multiple times"
+// (VIR_ERR_INVALID_ARG).
+Result<void> typedParamsValidate(TypedParamSpan params, std::span<const TypedParamSpec> allowed);
+
 // Fills one C parameter from a C++ one (the string is strdup'ed). False when out of memory.
 bool typedParamExport(const TypedParam &from, virTypedParameterPtr to);
 // libvirt's name of a virTypedParameterType ("int", "string", ...).

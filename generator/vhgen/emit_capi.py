@@ -174,6 +174,13 @@ class _Body:
                 self.checks.append('e_.outArray(%s, %s, "%s", "%s")' % (a.name, a.attr('max'), a.name, a.attr('max')))
             if a.attr('path') == 'absolute':    # libvirt resolves relative paths against the caller's cwd
                 self.temps.append('std::string %s_abs_ = vh::capi::absolutePath(%s);' % (a.name, a.name))
+        # a caller-allocated parameter array: a count of 0 asks how many; otherwise the array
+        # must be there (after the count's own checks, as libvirt orders them)
+        for a in self.fn.args:
+            if a.kind == 'typed_params_fill':
+                n = a.attr('count')
+                self.checks.append('(!%s || e_.nonNegative(*%s, "*%s"))' % (n, n, n))
+                self.checks.append('(!%s || *%s == 0 || e_.nonNull(%s, "%s"))' % (n, n, a.name, a.name))
 
     # -- the driver call
     def call(self) -> str:

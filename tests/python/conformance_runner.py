@@ -221,6 +221,11 @@ def call_step(n, step, variables):
     if p.status == 'handwritten' and p.is_method and args and args[0] is None:
         return head + ' not-in-python: a NULL object has no Python method to call'
 
+    for v, a in zip(args, conformance.inputs(fn)):
+        if a.kind == 'typed_params_in' and isinstance(v, str) and v.startswith('$') and v[1:] not in variables:
+            return head + ' not-in-python: its typed parameters come from virTypedParamsAdd*, which Python ' \
+                'does not expose (it passes a dict)'
+
     expect = step.get('expect') or {}
     virthub.virResetLastError()
     try:

@@ -74,7 +74,6 @@ const char *const kIotuneFields[DiskIotune::kCount] = {
     "total_bytes_sec_max", "read_bytes_sec_max", "write_bytes_sec_max", "total_iops_sec_max", "read_iops_sec_max",
     "write_iops_sec_max", "size_iops_sec", "total_bytes_sec_max_length", "read_bytes_sec_max_length",
     "write_bytes_sec_max_length", "total_iops_sec_max_length", "read_iops_sec_max_length", "write_iops_sec_max_length"};
-constexpr size_t kIotuneGroupNameAfter = 12;   // <group_name> follows size_iops_sec
 
 unsigned int defaultPort(DiskProtocol p)
 {
@@ -785,6 +784,11 @@ int DiskDef::nameToIndex(std::string_view name)
         if (name[pos] < '0' || name[pos] > '9')
             return -1;
     return static_cast<int>(idx);
+}
+
+const char *DiskIotune::field(size_t i)
+{
+    return kIotuneFields[i];
 }
 
 bool DiskIotune::empty() const
@@ -1505,7 +1509,7 @@ void DiskDef::format(xml::Writer &w, const FormatContext &ctx) const
         for (size_t i = 0; i < DiskIotune::kCount; i++) {
             if (iotune.values[i])
                 w.element(kIotuneFields[i], std::to_string(iotune.values[i]));
-            if (i == kIotuneGroupNameAfter && iotune.groupName)
+            if (i == DiskIotune::kGroupNameAfter && iotune.groupName)
                 w.element("group_name", *iotune.groupName);
         }
         w.end();

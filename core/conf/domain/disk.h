@@ -122,9 +122,12 @@ struct DiskMirror {
 // <iotune>: the limits in libvirt's order of printing.
 struct DiskIotune {
     static constexpr size_t kCount = 19;
+    static constexpr size_t kGroupNameAfter = 12;      // <group_name> follows size_iops_sec
     std::array<unsigned long long, kCount> values{};   // in the order of kIotuneFields (disk.cc)
     std::optional<std::string> groupName;
     bool empty() const;
+    // The element of values[i], which is also its VIR_DOMAIN_BLOCK_IOTUNE_* parameter name.
+    static const char *field(size_t i);
 };
 
 struct DiskDef {

@@ -194,19 +194,20 @@ Result<MemTuneDef> MemTuneDef::parse(const TopLevel &top, const ParseContext &)
 
 void MemTuneDef::format(xml::Writer &w, const FormatContext &) const
 {
-    if (!hardLimitKiB && !softLimitKiB && !minGuaranteeKiB && !swapHardLimitKiB)
+    auto isSet = [](const std::optional<unsigned long long> &kib) { return kib && *kib < kMemoryUnlimitedKiB; };
+    if (!isSet(hardLimitKiB) && !isSet(softLimitKiB) && !minGuaranteeKiB && !isSet(swapHardLimitKiB))
         return;
     w.start("memtune");
     auto size = [&](const char *name, unsigned long long kib) {
         w.start(name).attr("unit", "KiB").text(std::to_string(kib)).end();
     };
-    if (hardLimitKiB)
+    if (isSet(hardLimitKiB))
         size("hard_limit", *hardLimitKiB);
-    if (softLimitKiB)
+    if (isSet(softLimitKiB))
         size("soft_limit", *softLimitKiB);
     if (minGuaranteeKiB)
         size("min_guarantee", minGuaranteeKiB);
-    if (swapHardLimitKiB)
+    if (isSet(swapHardLimitKiB))
         size("swap_hard_limit", *swapHardLimitKiB);
     w.end();
 }

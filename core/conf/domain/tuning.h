@@ -34,7 +34,8 @@ struct BlkioTuneDef {
     void format(xml::Writer &w, const FormatContext &ctx) const;
 };
 
-// <memtune>: limits in KiB; nullopt is unlimited (libvirt's default, not printed).
+// <memtune>: limits in KiB; nullopt is unlimited (libvirt's default, not printed), and so is a
+// value at or above the unlimited one, which a driver keeps as it was set.
 struct MemTuneDef {
     std::optional<unsigned long long> hardLimitKiB, softLimitKiB, swapHardLimitKiB;
     unsigned long long minGuaranteeKiB = 0;

@@ -38,6 +38,14 @@ Result<std::pair<conf::DomainDef *, conf::DomainDef *>> TestDriver::targets(Doma
     return std::pair{live ? obj.def.get() : nullptr, cfg};
 }
 
+Result<void> TestDriver::oneAffect(unsigned int flags)
+{
+    if ((flags & kAffect) == kAffect)
+        return Error::plain(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG,
+                            "Flags 'VIR_DOMAIN_AFFECT_LIVE' and 'VIR_DOMAIN_AFFECT_CONFIG' are mutually exclusive");
+    return {};
+}
+
 Result<std::string> TestDriver::domainGetOSType(virDomainPtr domain)
 {
     std::unique_lock<std::mutex> g;
@@ -100,9 +108,7 @@ Result<std::string> TestDriver::domainGetXMLDesc(virDomainPtr domain, unsigned i
 Result<void> TestDriver::domainSetMemoryFlags(virDomainPtr domain, unsigned long memory, unsigned int flags)
 {
     CHECK_FLAGS(flags, kAffect | VIR_DOMAIN_MEM_MAXIMUM);
-    if ((flags & kAffect) == kAffect)      // the test driver changes one definition at a time
-        return Error::plain(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG,
-                            "Flags 'VIR_DOMAIN_AFFECT_LIVE' and 'VIR_DOMAIN_AFFECT_CONFIG' are mutually exclusive");
+    VH_TRY(oneAffect(flags));      // the test driver changes one definition at a time
     std::unique_lock<std::mutex> g;
     auto obj = find(domain, g);
     if (!obj)

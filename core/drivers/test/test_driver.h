@@ -3,6 +3,7 @@
 // State it points to may be shared (test:///default).
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include "drivers/driver_tables.h"
@@ -85,6 +86,24 @@ public:
                                    const char *uri, unsigned int flags) override;
     Result<void> domainGetSecurityLabel(virDomainPtr domain, virSecurityLabel &seclabel) override;
 
+    // tuning (domain_tuning.cc)
+    Result<std::string> domainGetSchedulerType(virDomainPtr domain, int &nparams) override;
+    Result<TypedParamList> domainGetSchedulerParametersFlags(virDomainPtr domain, unsigned int flags) override;
+    Result<void> domainSetSchedulerParametersFlags(virDomainPtr domain, TypedParamSpan params, unsigned int flags) override;
+    Result<TypedParamList> domainGetMemoryParameters(virDomainPtr domain, unsigned int flags) override;
+    Result<void> domainSetMemoryParameters(virDomainPtr domain, TypedParamSpan params, unsigned int flags) override;
+    Result<TypedParamList> domainGetBlkioParameters(virDomainPtr domain, unsigned int flags) override;
+    Result<void> domainSetBlkioParameters(virDomainPtr domain, TypedParamSpan params, unsigned int flags) override;
+    Result<TypedParamList> domainGetNumaParameters(virDomainPtr domain, unsigned int flags) override;
+    Result<void> domainSetNumaParameters(virDomainPtr domain, TypedParamSpan params, unsigned int flags) override;
+    Result<TypedParamList> domainGetPerfEvents(virDomainPtr domain, unsigned int flags) override;
+    Result<void> domainSetPerfEvents(virDomainPtr domain, TypedParamSpan params, unsigned int flags) override;
+    Result<TypedParamList> domainGetBlockIoTune(virDomainPtr dom, const char *disk, unsigned int flags) override;
+    Result<void> domainSetBlockIoTune(virDomainPtr dom, const char *disk, TypedParamSpan params, unsigned int flags) override;
+    Result<TypedParamList> domainGetInterfaceParameters(virDomainPtr domain, const char *device, unsigned int flags) override;
+    Result<void> domainSetInterfaceParameters(virDomainPtr domain, const char *device, TypedParamSpan params,
+                                              unsigned int flags) override;
+
 private:
     // The domain behind a handle (by UUID, as libvirt does), with the state locked.
     Result<DomainObj *> find(virDomainPtr dom, std::unique_lock<std::mutex> &g);
@@ -92,6 +111,21 @@ private:
     void emit(const DomainObj &obj, int event, int detail);
     // Which of the running and persistent definitions a change with these flags touches.
     Result<std::pair<conf::DomainDef *, conf::DomainDef *>> targets(DomainObj &obj, unsigned int flags);
+    // "Flags 'VIR_DOMAIN_AFFECT_LIVE' and 'VIR_DOMAIN_AFFECT_CONFIG' are mutually exclusive" when
+    // both are set (also libvirt's entry-point check of the tuning calls, which api/ does not
+    // describe for them).
+    static Result<void> oneAffect(unsigned int flags);
+    // The one definition (running or persistent, by VIR_DOMAIN_AFFECT_* in flags) a tuning call
+    // reads or changes, with the state locked; *obj, when asked for, is its domain.
+    Result<conf::DomainDef *> tuningDef(virDomainPtr dom, std::unique_lock<std::mutex> &g, unsigned int flags,
+                                        DomainObj **obj = nullptr);
+    // A getter of typed parameters: what fill adds from that definition.
+    Result<TypedParamList> readTuning(virDomainPtr dom, unsigned int flags,
+                                      const std::function<Result<void>(const conf::DomainDef &, TypedParamList &)> &fill);
+    // A setter of typed parameters: params checked against allowed, then change made to that
+    // definition (and its domain).
+    Result<void> changeTuning(virDomainPtr dom, TypedParamSpan params, std::span<const TypedParamSpec> allowed,
+                              unsigned int flags, const std::function<Result<void>(conf::DomainDef &, DomainObj &)> &change);
 
     std::shared_ptr<State> st_;
 };
