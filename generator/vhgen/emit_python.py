@@ -512,9 +512,16 @@ def emit_wrapper(api, p: Plan, event_tables):
         cnt = fill.attr('count')
         first = invoke.replace('FILL', 'nullptr')
         second = invoke.replace('FILL', '%s.data()' % fill.name)
-        body += ['    int %s = 0;' % cnt, '    %s' % retdecl,
-                 '    ret = vhpy::nogil([&] { return %s; });' % first,
-                 '    if (%s) vhpy::raise("%s");' % (check, fn.name),
+        body += ['    int %s = 0;' % cnt, '    %s' % retdecl]
+        if fill.attr('count_from'):
+            # the call refuses a NULL array: another call gives the count (as libvirt-python does)
+            source = fill.attr('count_from')
+            body += ['    char *%s_from = vhpy::nogil([&] { return %s(%s, &%s); });' % (cnt, source, fn.args[0].name, cnt),
+                     '    if (!%s_from) vhpy::raise("%s");' % (cnt, source), '    free(%s_from);' % cnt]
+        else:
+            body += ['    ret = vhpy::nogil([&] { return %s; });' % first,
+                     '    if (%s) vhpy::raise("%s");' % (check, fn.name)]
+        body += [
                  '    std::vector<%s> %s(static_cast<size_t>(%s > 0 ? %s : 0));' % (pointee(fill.ctype), fill.name, cnt, cnt),
                  '    if (%s > 0) {' % cnt,
                  '        ret = vhpy::nogil([&] { return %s; });' % second,
