@@ -142,6 +142,20 @@ BOOST_AUTO_TEST_CASE(lifecycle_and_events_in_one_process)
     virConnectPtr conn = virConnectOpen(root.uri.c_str());
     BOOST_TEST_REQUIRE(conn, lastError());
     BOOST_TEST(std::string(virConnectGetType(conn)) == "QEMU");
+    unsigned long version = 0;
+    BOOST_TEST(virConnectGetVersion(conn, &version) == 0);
+    BOOST_TEST(version >= 7000000ul);
+    // every installed binary is a guest architecture, each under TCG; KVM is not offered
+    // until a guest is seen running under it
+    char *caps = virConnectGetCapabilities(conn);
+    BOOST_TEST_REQUIRE(caps);
+    std::string capsXml = caps;
+    free(caps);
+    BOOST_TEST(capsXml.find("<emulator>/usr/bin/qemu-system-x86_64</emulator>") != std::string::npos);
+    BOOST_TEST(capsXml.find("<emulator>/usr/bin/qemu-system-s390x</emulator>") != std::string::npos);
+    BOOST_TEST(capsXml.find("<machine>s390-ccw-virtio") != std::string::npos);
+    BOOST_TEST(capsXml.find("<domain type='qemu'/>") != std::string::npos);
+    BOOST_TEST(capsXml.find("<domain type='kvm'") == std::string::npos);
     Events events;
     int cb = virConnectDomainEventRegisterAny(conn, nullptr, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
                                               VIR_DOMAIN_EVENT_CALLBACK(Events::onLifecycle), &events, nullptr);

@@ -2,6 +2,7 @@
 
 #include <libvirt/virterror.h>
 
+#include "drivers/qemu/capabilities.h"
 #include "util/uuid.h"
 
 namespace vh::drv::qemu {
@@ -20,13 +21,6 @@ std::string escaped(const std::string &value)
     for (char c : value)
         out += c == ',' ? std::string(",,") : std::string(1, c);
     return out;
-}
-
-std::string emulatorFor(const conf::DomainDef &def)
-{
-    if (!def.devices.emulator.empty())
-        return def.devices.emulator;
-    return "/usr/bin/qemu-system-" + (def.os.arch.empty() ? std::string("x86_64") : def.os.arch);
 }
 
 std::string machineFor(const conf::DomainDef &def)
@@ -55,6 +49,13 @@ Result<std::string> chardevBackend(const conf::ChardevSource &src, const std::st
 
 } // namespace
 
+std::string emulatorFor(const conf::DomainDef &def)
+{
+    if (!def.devices.emulator.empty())
+        return def.devices.emulator;
+    return "/usr/bin/qemu-system-" + (def.os.arch.empty() ? std::string("x86_64") : def.os.arch);
+}
+
 std::string mdevPath(const std::string &uuid)
 {
     return "/sys/bus/mdev/devices/" + uuid;
@@ -82,9 +83,13 @@ Result<void> validateForQemu(const conf::DomainDef &def)
     }
     if (vfioAp > 1)
         return Error::make(VIR_FROM_QEMU, VIR_ERR_CONFIG_UNSUPPORTED, "Only one hostdev of model vfio-ap is supported");
-    if (vfioAp && def.os.arch != "s390x")
-        return Error::make(VIR_FROM_QEMU, VIR_ERR_CONFIG_UNSUPPORTED,
-                           "hostdev model vfio-ap needs a QEMU with the vfio-ap device (qemu-system-s390x)");
+    if (vfioAp) {
+        // the binary decides: only QEMUs for s390x have the device
+        auto caps = probeEmulator(emulatorFor(def));
+        if (!caps || !caps->hasDevice("vfio-ap"))
+            return Error::make(VIR_FROM_QEMU, VIR_ERR_CONFIG_UNSUPPORTED,
+                               "hostdev model vfio-ap needs a QEMU with the vfio-ap device; " + emulatorFor(def) + " has none");
+    }
     for (const auto &c : d.controllers) {
         bool implicit = (c.type == "pci" && (c.model == "pci-root" || c.model.empty())) ||
                         (c.type == "usb" && c.model == "none");

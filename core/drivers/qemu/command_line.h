@@ -26,6 +26,9 @@ struct HostFacts {
 // VIR_ERR_CONFIG_UNSUPPORTED naming it (the driver's validate hook).
 Result<void> validateForQemu(const conf::DomainDef &def);
 
+// The QEMU binary a domain runs in: its <emulator>, or qemu-system-<arch>.
+std::string emulatorFor(const conf::DomainDef &def);
+
 // Where the host shows a mediated device.
 std::string mdevPath(const std::string &uuid);
 

@@ -6,7 +6,10 @@
 
 #include <libvirt/virterror.h>
 
+#include <sys/utsname.h>
+
 #include "drivers/check_flags.h"
+#include "drivers/qemu/capabilities.h"
 #include "drivers/qemu/qemu_driver.h"
 
 namespace vh::drv::qemu {
@@ -69,6 +72,23 @@ Result<void> open(virConnectPtr conn, const Uri &uri, virConnectAuthPtr, unsigne
 Result<const char *> QemuDriver::connectGetType(virConnectPtr)
 {
     return "QEMU";
+}
+
+// The version of the QEMU for the host's architecture, as libvirt's QEMU driver gives it.
+Result<void> QemuDriver::connectGetVersion(virConnectPtr, unsigned long &hvVer)
+{
+    utsname u{};
+    uname(&u);
+    auto caps = probeEmulator(std::string("/usr/bin/qemu-system-") + u.machine);
+    if (!caps)
+        return std::move(caps).error();
+    hvVer = caps->version;
+    return {};
+}
+
+Result<std::string> QemuDriver::connectGetCapabilities(virConnectPtr)
+{
+    return capabilitiesXML(installedEmulators(), st_->host);
 }
 
 Result<std::string> QemuDriver::connectGetHostname(virConnectPtr)

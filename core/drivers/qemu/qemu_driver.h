@@ -19,6 +19,8 @@ public:
 
     // host and events (driver.cc)
     Result<const char *> connectGetType(virConnectPtr conn) override;
+    Result<void> connectGetVersion(virConnectPtr conn, unsigned long &hvVer) override;
+    Result<std::string> connectGetCapabilities(virConnectPtr conn) override;
     Result<std::string> connectGetHostname(virConnectPtr conn) override;
     Result<int> connectIsAlive(virConnectPtr conn) override;
     Result<int> connectIsSecure(virConnectPtr conn) override;
