@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -14,6 +15,8 @@
 #include <unistd.h>
 
 #include <libvirt/virterror.h>
+
+#include "util/files.h"
 
 namespace vh::drv::qemu {
 
@@ -94,6 +97,52 @@ std::vector<std::string> parseDevices(const std::string &text)
     return out;
 }
 
+// The probe cache on disk: one file per binary, its first line the binary's size and mtime.
+std::string cacheKeyLine(off_t size, long long mtime)
+{
+    return "key " + std::to_string(size) + " " + std::to_string(mtime);
+}
+
+bool loadCached(const std::string &file, const std::string &keyLine, EmulatorCaps &caps)
+{
+    std::ifstream in(file);
+    std::string line;
+    if (!std::getline(in, line) || line != keyLine)
+        return false;
+    while (std::getline(in, line)) {
+        std::istringstream words(line);
+        std::string kind;
+        words >> kind;
+        if (kind == "version") {
+            words >> caps.version;
+        } else if (kind == "machine") {
+            conf::CapsMachine m;
+            int deprecated = 0;
+            words >> m.name >> m.canonical >> deprecated;
+            if (m.canonical == "-")
+                m.canonical.clear();
+            m.deprecated = deprecated;
+            caps.machines.push_back(std::move(m));
+        } else if (kind == "device") {
+            std::string d;
+            words >> d;
+            caps.devices.push_back(d);
+        }
+    }
+    return caps.version != 0;
+}
+
+void storeCached(const std::string &dir, const std::string &file, const std::string &keyLine, const EmulatorCaps &caps)
+{
+    std::string text = keyLine + "\nversion " + std::to_string(caps.version) + "\n";
+    for (const auto &m : caps.machines)
+        text += "machine " + m.name + " " + (m.canonical.empty() ? "-" : m.canonical) + " " + (m.deprecated ? "1" : "0") + "\n";
+    for (const auto &d : caps.devices)
+        text += "device " + d + "\n";
+    if (makeDirs(dir, 0700, VIR_FROM_QEMU))
+        (void)writeFileAtomic(file, text, VIR_FROM_QEMU);
+}
+
 } // namespace
 
 bool EmulatorCaps::hasDevice(const std::string &name) const
@@ -101,7 +150,7 @@ bool EmulatorCaps::hasDevice(const std::string &name) const
     return std::binary_search(devices.begin(), devices.end(), name);
 }
 
-Result<EmulatorCaps> probeEmulator(const std::string &path)
+Result<EmulatorCaps> probeEmulator(const std::string &path, const std::string &cacheDir)
 {
     static std::mutex lock;
     static std::map<std::tuple<std::string, off_t, long long>, EmulatorCaps> cache;
@@ -119,6 +168,13 @@ Result<EmulatorCaps> probeEmulator(const std::string &path)
     caps.path = path;
     std::string name = fs::path(path).filename();
     caps.arch = name.rfind("qemu-system-", 0) == 0 ? name.substr(12) : name;
+    std::string keyLine = cacheKeyLine(st.st_size, std::get<2>(key));
+    std::string file = cacheDir.empty() ? "" : cacheDir + "/" + name + ".caps";
+    if (!file.empty() && loadCached(file, keyLine, caps)) {
+        std::lock_guard<std::mutex> g(lock);
+        cache[key] = caps;
+        return caps;
+    }
     std::string version, machines, devices;
     if (!run(quoted(path) + " -version", version))
         return Error::make(VIR_FROM_QEMU, VIR_ERR_INTERNAL_ERROR, "cannot run " + path + " -version");
@@ -130,12 +186,14 @@ Result<EmulatorCaps> probeEmulator(const std::string &path)
         return Error::make(VIR_FROM_QEMU, VIR_ERR_INTERNAL_ERROR, "cannot probe " + path);
     caps.machines = parseMachines(machines);
     caps.devices = parseDevices(devices);
+    if (!file.empty())
+        storeCached(cacheDir, file, keyLine, caps);
     std::lock_guard<std::mutex> g(lock);
     cache[key] = caps;
     return caps;
 }
 
-std::vector<EmulatorCaps> installedEmulators()
+std::vector<EmulatorCaps> installedEmulators(const std::string &cacheDir)
 {
     std::vector<std::string> paths;
     std::error_code ec;
@@ -147,7 +205,7 @@ std::vector<EmulatorCaps> installedEmulators()
     std::sort(paths.begin(), paths.end());
     std::vector<EmulatorCaps> out;
     for (const auto &p : paths)
-        if (auto caps = probeEmulator(p))
+        if (auto caps = probeEmulator(p, cacheDir))
             out.push_back(std::move(*caps));
     return out;
 }

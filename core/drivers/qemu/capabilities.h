@@ -23,9 +23,9 @@ struct EmulatorCaps {
 };
 
 // The qemu-system-* binaries in /usr/bin, probed (those that fail to answer are left out).
-std::vector<EmulatorCaps> installedEmulators();
-// One binary, from the cache when it has not changed.
-Result<EmulatorCaps> probeEmulator(const std::string &path);
+std::vector<EmulatorCaps> installedEmulators(const std::string &cacheDir = {});
+// One binary, from the cache (this process's, then cacheDir's files) when it has not changed.
+Result<EmulatorCaps> probeEmulator(const std::string &path, const std::string &cacheDir = {});
 
 // virConnectGetCapabilities' document for this host and these emulators.
 std::string capabilitiesXML(const std::vector<EmulatorCaps> &emulators, const HostFacts &host);

@@ -34,20 +34,21 @@ Result<Paths> pathsFor(const Uri &uri)
         if (!root || root->empty() || (*root)[0] != '/')
             return Error::make(VIR_FROM_QEMU, VIR_ERR_INVALID_ARG,
                                "qemu:///embed needs an absolute root directory: qemu:///embed?root=/path");
-        return Paths{*root + "/etc/qemu", *root + "/run/qemu", *root + "/log/qemu"};
+        return Paths{*root + "/etc/qemu", *root + "/run/qemu", *root + "/log/qemu", *root + "/cache/qemu/capabilities"};
     }
     if (uri.path == "/session") {
         std::string runtime = getenv("XDG_RUNTIME_DIR") && *getenv("XDG_RUNTIME_DIR")
                                   ? std::string(getenv("XDG_RUNTIME_DIR")) + "/libvirt/qemu/run"
                                   : xdg("XDG_CACHE_HOME", "/.cache") + "/libvirt/qemu/run";
         return Paths{xdg("XDG_CONFIG_HOME", "/.config") + "/libvirt/qemu", runtime,
-                     xdg("XDG_CACHE_HOME", "/.cache") + "/libvirt/qemu/log"};
+                     xdg("XDG_CACHE_HOME", "/.cache") + "/libvirt/qemu/log",
+                     xdg("XDG_CACHE_HOME", "/.cache") + "/libvirt/qemu/capabilities"};
     }
     if (uri.path == "/system") {
         if (geteuid() != 0)
             return Error::make(VIR_FROM_QEMU, VIR_ERR_OPERATION_DENIED,
                                "qemu:///system is served to root only (until the daemon exists); use qemu:///session");
-        return Paths{"/etc/libvirt/qemu", "/run/libvirt/qemu", "/var/log/libvirt/qemu"};
+        return Paths{"/etc/libvirt/qemu", "/run/libvirt/qemu", "/var/log/libvirt/qemu", "/var/cache/libvirt/qemu/capabilities"};
     }
     return Error::make(VIR_FROM_QEMU, VIR_ERR_INTERNAL_ERROR,
                        "unexpected QEMU URI path '" + uri.path + "', try qemu:///system, qemu:///session or qemu:///embed?root=DIR");
@@ -79,7 +80,7 @@ Result<void> QemuDriver::connectGetVersion(virConnectPtr, unsigned long &hvVer)
 {
     utsname u{};
     uname(&u);
-    auto caps = probeEmulator(std::string("/usr/bin/qemu-system-") + u.machine);
+    auto caps = probeEmulator(std::string("/usr/bin/qemu-system-") + u.machine, st_->paths.cache);
     if (!caps)
         return std::move(caps).error();
     hvVer = caps->version;
@@ -88,7 +89,7 @@ Result<void> QemuDriver::connectGetVersion(virConnectPtr, unsigned long &hvVer)
 
 Result<std::string> QemuDriver::connectGetCapabilities(virConnectPtr)
 {
-    return capabilitiesXML(installedEmulators(), st_->host);
+    return capabilitiesXML(installedEmulators(st_->paths.cache), st_->host);
 }
 
 Result<std::string> QemuDriver::connectGetHostname(virConnectPtr)

@@ -9,6 +9,7 @@
 //   R/run/qemu/NAME.monitor  its QMP socket
 //   R/log/qemu/NAME.log      its QEMU output
 //   R/run/qemu/driver.lock   held by the process managing R
+//   R/cache/qemu/capabilities/qemu-system-ARCH.caps   what each QEMU binary can do
 #pragma once
 
 #include <condition_variable>
@@ -32,7 +33,7 @@
 namespace vh::drv::qemu {
 
 struct Paths {
-    std::string config, run, log;
+    std::string config, run, log, cache;   // cache: the binaries' probe results
 };
 
 struct DomainObj {
