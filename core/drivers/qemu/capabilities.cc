@@ -10,8 +10,11 @@
 #include <sstream>
 #include <tuple>
 
+#include <fcntl.h>
+#include <spawn.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <libvirt/virterror.h>
@@ -24,22 +27,40 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The output of a command (stdin closed, stderr discarded); false when it does not run.
-bool run(const std::string &command, std::string &out)
+// The output of a program run with these arguments (no shell: the path may come from a
+// domain's <emulator>), stdin and stderr on /dev/null; false when it does not run or fails.
+bool run(const std::vector<std::string> &argv, std::string &out)
 {
-    FILE *p = popen((command + " </dev/null 2>/dev/null").c_str(), "r");
-    if (!p)
+    int pipefd[2];
+    if (pipe2(pipefd, O_CLOEXEC) < 0)
         return false;
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, pipefd[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+    std::vector<char *> args;
+    for (const auto &a : argv)
+        args.push_back(const_cast<char *>(a.c_str()));
+    args.push_back(nullptr);
+    pid_t pid;
+    int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    close(pipefd[1]);
+    if (rc != 0) {
+        close(pipefd[0]);
+        return false;
+    }
     char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0)
-        out.append(buf, n);
-    return pclose(p) == 0;
-}
-
-std::string quoted(const std::string &path)
-{
-    return "'" + path + "'";
+    ssize_t n;
+    while ((n = read(pipefd[0], buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+        if (n > 0)
+            out.append(buf, static_cast<size_t>(n));
+    close(pipefd[0]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 int wordsize(const std::string &arch)
@@ -176,13 +197,13 @@ Result<EmulatorCaps> probeEmulator(const std::string &path, const std::string &c
         return caps;
     }
     std::string version, machines, devices;
-    if (!run(quoted(path) + " -version", version))
+    if (!run({path, "-version"}, version))
         return Error::make(VIR_FROM_QEMU, VIR_ERR_INTERNAL_ERROR, "cannot run " + path + " -version");
     unsigned a = 0, b = 0, c = 0;
     size_t at = version.find("version ");
     if (at != std::string::npos && sscanf(version.c_str() + at + 8, "%u.%u.%u", &a, &b, &c) >= 2)
         caps.version = a * 1000000UL + b * 1000UL + c;
-    if (!run(quoted(path) + " -machine help", machines) || !run(quoted(path) + " -device help", devices))
+    if (!run({path, "-machine", "help"}, machines) || !run({path, "-device", "help"}, devices))
         return Error::make(VIR_FROM_QEMU, VIR_ERR_INTERNAL_ERROR, "cannot probe " + path);
     caps.machines = parseMachines(machines);
     caps.devices = parseDevices(devices);

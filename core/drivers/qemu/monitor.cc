@@ -156,6 +156,15 @@ void Monitor::readLoop()
 
 void Monitor::dispatch(const std::string &line)
 {
+    // a message of an unexpected shape is dropped: it must not end the process
+    try {
+        dispatchMessage(line);
+    } catch (const Json::exception &) {
+    }
+}
+
+void Monitor::dispatchMessage(const std::string &line)
+{
     Json msg = Json::parse(line, nullptr, false);
     if (msg.is_discarded() || !msg.is_object())
         return;

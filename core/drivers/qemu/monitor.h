@@ -53,6 +53,7 @@ private:
     Monitor(int fd, EventHandler onEvent, EofHandler onEof) : fd_(fd), onEvent_(std::move(onEvent)), onEof_(std::move(onEof)) {}
     void readLoop();
     void dispatch(const std::string &line);
+    void dispatchMessage(const std::string &line);
 
     int fd_;
     EventHandler onEvent_;
