@@ -136,7 +136,7 @@ Result<Ref<_virDomain>> QemuDriver::domainLookupByUUID(virConnectPtr conn, const
 Result<Ref<_virDomain>> QemuDriver::domainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
 {
     CHECK_FLAGS(flags, VIR_DOMAIN_DEFINE_VALIDATE);
-    unsigned int parse = conf::PARSE_INACTIVE | (flags & VIR_DOMAIN_DEFINE_VALIDATE ? conf::PARSE_VALIDATE_SCHEMA : 0);
+    unsigned int parse = conf::PARSE_INACTIVE | (flags & VIR_DOMAIN_DEFINE_VALIDATE ? unsigned(conf::PARSE_VALIDATE_SCHEMA) : 0u);
     auto def = conf::parseDomain(xml, st_->xmlopt, parse);
     if (!def)
         return std::move(def).error();
@@ -186,7 +186,7 @@ Result<void> QemuDriver::domainUndefineFlags(virDomainPtr domain, unsigned int f
 Result<Ref<_virDomain>> QemuDriver::domainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)
 {
     CHECK_FLAGS(flags, VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_VALIDATE);
-    unsigned int parse = conf::PARSE_INACTIVE | (flags & VIR_DOMAIN_START_VALIDATE ? conf::PARSE_VALIDATE_SCHEMA : 0);
+    unsigned int parse = conf::PARSE_INACTIVE | (flags & VIR_DOMAIN_START_VALIDATE ? unsigned(conf::PARSE_VALIDATE_SCHEMA) : 0u);
     auto def = conf::parseDomain(xml, st_->xmlopt, parse);
     if (!def)
         return std::move(def).error();
