@@ -218,6 +218,13 @@ BOOST_AUTO_TEST_CASE(lifecycle_and_events_in_one_process)
         BOOST_TEST(seen == want, boost::test_tools::per_element());
     }
 
+    // QEMU refusing its command line is reported as soon as it exits (not after the monitor's
+    // wait), with QEMU's own words
+    BOOST_TEST(virDomainCreateXML(conn, slurp(fs::path(VH_QEMU_DATA) / "argv" / "bad-machine.xml").c_str(), 0) == nullptr);
+    BOOST_TEST(lastError().find("QEMU exited before opening") != std::string::npos, lastError());
+    BOOST_TEST(lastError().find("unsupported machine type") != std::string::npos, lastError());
+    BOOST_TEST(virDomainLookupByName(conn, "bad-machine") == nullptr);
+
     // another process cannot manage the same directory meanwhile
     std::string refused = root.shell("list --all");
     BOOST_TEST(refused.find("another process is managing the QEMU state in") != std::string::npos, refused);

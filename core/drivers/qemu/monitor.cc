@@ -63,7 +63,7 @@ bool writeAll(int fd, const std::string &text)
 } // namespace
 
 Result<std::unique_ptr<Monitor>> Monitor::connect(const std::string &path, std::chrono::milliseconds timeout,
-                                                  EventHandler onEvent, EofHandler onEof)
+                                                  EventHandler onEvent, EofHandler onEof, std::function<bool()> alive)
 {
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
@@ -84,6 +84,8 @@ Result<std::unique_ptr<Monitor>> Monitor::connect(const std::string &path, std::
         fd = -1;
         if ((err != ENOENT && err != ECONNREFUSED) || std::chrono::steady_clock::now() >= deadline)
             return monitorError("cannot connect to " + path + ": " + strerror(err));
+        if (alive && !alive())
+            return monitorError("QEMU exited before opening " + path);
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
     if (fd < 0)

@@ -31,8 +31,10 @@ public:
 
     // Connects to the socket (waiting for QEMU to create it, within the timeout), reads the
     // greeting and leaves capabilities negotiation mode. The handlers run on the reader thread.
+    // alive, when given, stops the wait as soon as it says QEMU has gone.
     static Result<std::unique_ptr<Monitor>> connect(const std::string &path, std::chrono::milliseconds timeout,
-                                                    EventHandler onEvent, EofHandler onEof);
+                                                    EventHandler onEvent, EofHandler onEof,
+                                                    std::function<bool()> alive = {});
     ~Monitor();
     Monitor(const Monitor &) = delete;
     Monitor &operator=(const Monitor &) = delete;

@@ -244,7 +244,7 @@ Result<void> State::connectMonitor(DomainObj &obj, std::chrono::milliseconds tim
         [this, uuid, run](const std::string &event, const Json &, long long, unsigned, unsigned long seq) {
             note({uuid, run, event, seq});
         },
-        [this, uuid, run] { note({uuid, run, ""}); });
+        [this, uuid, run] { note({uuid, run, ""}); }, [&obj] { return obj.process.running(); });
     if (!mon)
         return std::move(mon).error();
     obj.monitor = std::move(*mon);
