@@ -424,9 +424,8 @@ BOOST_AUTO_TEST_CASE(vfio_ap_rule_on_s390x)
     plain.replace(plain.find("s390x-vfio-ap"), 13, "s390x-plain");
     virDomainPtr s390 = virDomainCreateXML(conn, plain.c_str(), 0);
     BOOST_TEST_REQUIRE(s390, lastError());
-    int state = -1, reason = -1;
-    BOOST_TEST(virDomainGetState(s390, &state, &reason, 0) == 0);
-    BOOST_TEST(state == VIR_DOMAIN_RUNNING);
+    // with nothing to boot, the s390 firmware may soon stop its CPU, which QEMU reports (paused)
+    BOOST_TEST(virDomainIsActive(s390) == 1);
     BOOST_TEST(virDomainDestroy(s390) == 0);
     virDomainFree(s390);
     virConnectClose(conn);
