@@ -245,27 +245,27 @@ Result<void> QemuDriver::domainDestroyFlags(virDomainPtr domain, unsigned int fl
     return {};
 }
 
-Result<void> QemuDriver::domainShutdownFlags(virDomainPtr domain, unsigned int flags)
+Result<void> QemuDriver::command(virDomainPtr domain, const char *command)
 {
-    CHECK_FLAGS(flags, VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN);
     std::unique_lock<std::mutex> g;
     auto obj = findActive(domain, g);
     if (!obj)
         return std::move(obj).error();
-    // the guest decides; QEMU's SHUTDOWN event and exit complete it
-    auto r = (*obj)->monitor->execute("system_powerdown");
+    auto r = (*obj)->monitor->execute(command);
     return r ? Result<void>() : Result<void>(std::move(r).error());
+}
+
+Result<void> QemuDriver::domainShutdownFlags(virDomainPtr domain, unsigned int flags)
+{
+    CHECK_FLAGS(flags, VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN);
+    // the guest decides; QEMU's SHUTDOWN event completes it
+    return command(domain, "system_powerdown");
 }
 
 Result<void> QemuDriver::domainReset(virDomainPtr domain, unsigned int flags)
 {
     CHECK_FLAGS(flags, 0u);
-    std::unique_lock<std::mutex> g;
-    auto obj = findActive(domain, g);
-    if (!obj)
-        return std::move(obj).error();
-    auto r = (*obj)->monitor->execute("system_reset");
-    return r ? Result<void>() : Result<void>(std::move(r).error());
+    return command(domain, "system_reset");
 }
 
 Result<void> QemuDriver::domainSuspend(virDomainPtr domain)
@@ -280,11 +280,8 @@ Result<void> QemuDriver::domainSuspend(virDomainPtr domain)
     auto r = st_->control(o, "stop");
     if (!r)
         return std::move(r).error();
-    o.state = VIR_DOMAIN_PAUSED;
-    o.reason = VIR_DOMAIN_PAUSED_USER;
-    VH_TRY(st_->saveStatus(o));
-    st_->emit(o, VIR_DOMAIN_EVENT_SUSPENDED, VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
-    return {};
+    return st_->setRunState(o, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER, VIR_DOMAIN_EVENT_SUSPENDED,
+                            VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
 }
 
 Result<void> QemuDriver::domainResume(virDomainPtr domain)
@@ -299,11 +296,8 @@ Result<void> QemuDriver::domainResume(virDomainPtr domain)
     auto r = st_->control(o, "cont");
     if (!r)
         return std::move(r).error();
-    o.state = VIR_DOMAIN_RUNNING;
-    o.reason = VIR_DOMAIN_RUNNING_UNPAUSED;
-    VH_TRY(st_->saveStatus(o));
-    st_->emit(o, VIR_DOMAIN_EVENT_RESUMED, VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
-    return {};
+    return st_->setRunState(o, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED, VIR_DOMAIN_EVENT_RESUMED,
+                            VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
 }
 
 Result<void> QemuDriver::domainGetInfo(virDomainPtr domain, virDomainInfo &info)

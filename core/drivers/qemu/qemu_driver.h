@@ -60,6 +60,8 @@ private:
     Result<DomainObj *> find(virDomainPtr dom, std::unique_lock<std::mutex> &g);
     Result<DomainObj *> findActive(virDomainPtr dom, std::unique_lock<std::mutex> &g);
     Ref<_virDomain> handle(virConnectPtr conn, const DomainObj &obj);
+    // One QMP command to a running guest whose effect QEMU's events report.
+    Result<void> command(virDomainPtr domain, const char *command);
 
     std::shared_ptr<State> st_;
 };

@@ -115,11 +115,11 @@ Result<DomainObj *> State::existing(const conf::DomainDef &def)
 {
     DomainObj *same = byUUID(def.uuid);
     if (same && same->def->name != def.name)
-        return Error::format(VIR_FROM_QEMU, VIR_ERR_OPERATION_FAILED, "domain '%s' is already defined with uuid %s",
+        return Error::format(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_FAILED, "domain '%s' is already defined with uuid %s",
                              same->def->name.c_str(), uuidFormat(def.uuid).c_str());
     if (!same) {
         if (DomainObj *named = byName(def.name))
-            return Error::format(VIR_FROM_QEMU, VIR_ERR_OPERATION_FAILED, "domain '%s' already exists with uuid %s",
+            return Error::format(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_FAILED, "domain '%s' already exists with uuid %s",
                                  def.name.c_str(), uuidFormat(named->def->uuid).c_str());
     }
     return same;
@@ -157,6 +157,14 @@ Result<void> State::saveStatus(const DomainObj &obj)
 void State::emit(const DomainObj &obj, int event, int detail)
 {
     events->queue(DomainEvent::lifecycle(obj.def->name, obj.def->uuid, obj.def->id, event, detail));
+}
+
+Result<void> State::setRunState(DomainObj &obj, int state, int reason, int event, int detail)
+{
+    obj.state = state;
+    obj.reason = reason;
+    emit(obj, event, detail);
+    return saveStatus(obj);
 }
 
 // Stored configs load without validation (ARCHITECTURE.md decision 6); a running guest's
@@ -370,15 +378,11 @@ void State::handle(const MonitorNote &n)
     } else if (n.seq <= obj->settled) {
         return;      // caused by a command whose effect the caller recorded
     } else if (n.event == "STOP" && obj->state == VIR_DOMAIN_RUNNING) {
-        obj->state = VIR_DOMAIN_PAUSED;
-        obj->reason = VIR_DOMAIN_PAUSED_UNKNOWN;
-        (void)saveStatus(*obj);
-        emit(*obj, VIR_DOMAIN_EVENT_SUSPENDED, VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+        (void)setRunState(*obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_UNKNOWN, VIR_DOMAIN_EVENT_SUSPENDED,
+                          VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
     } else if (n.event == "RESUME" && obj->state == VIR_DOMAIN_PAUSED) {
-        obj->state = VIR_DOMAIN_RUNNING;
-        obj->reason = VIR_DOMAIN_RUNNING_UNPAUSED;
-        (void)saveStatus(*obj);
-        emit(*obj, VIR_DOMAIN_EVENT_RESUMED, VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
+        (void)setRunState(*obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED, VIR_DOMAIN_EVENT_RESUMED,
+                          VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
     }
 }
 

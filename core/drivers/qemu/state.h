@@ -92,6 +92,8 @@ public:
     // (callers must not use obj after). Callers hold `lock`.
     Result<void> stop(DomainObj *obj, int reason, int eventDetail);
     void emit(const DomainObj &obj, int event, int detail);
+    // A running guest's new run state: recorded in its status document and announced.
+    Result<void> setRunState(DomainObj &obj, int state, int reason, int event, int detail);
     // Runs a QMP command that changes the guest's run state, which the caller then records:
     // the events it caused are not reported again.
     Result<Json> control(DomainObj &obj, const std::string &command);
