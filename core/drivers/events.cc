@@ -27,6 +27,13 @@ DomainEvent DomainEvent::lifecycle(const std::string &name, const unsigned char 
     return ev;
 }
 
+DomainEvent DomainEvent::payloadless(int eventID, const std::string &name, const unsigned char *uuid, int id)
+{
+    DomainEvent ev = lifecycle(name, uuid, id, 0, 0);
+    ev.eventID = eventID;
+    return ev;
+}
+
 EventState::~EventState()
 {
     if (timer_ >= 0)

@@ -28,6 +28,8 @@ struct DomainEvent {
     std::string nsuri;
 
     static DomainEvent lifecycle(const std::string &name, const unsigned char *uuid, int id, int event, int detail);
+    // An event whose callback takes only the domain (reboot, control error).
+    static DomainEvent payloadless(int eventID, const std::string &name, const unsigned char *uuid, int id);
 };
 
 class EventState : public std::enable_shared_from_this<EventState> {

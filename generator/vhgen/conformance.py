@@ -355,6 +355,15 @@ class CRunner:
                 decls.append('unsigned long long o_%s[64];' % a.name)
                 call.append('o_' + a.name)
                 printers.append((a.name, 'put_ulls(o_%s, r)' % a.name))
+            elif k == 'array_out' and self.struct_named(pointee(a.ctype)):
+                # an array of structs: each element as field:field, elements separated by commas
+                st = self.struct_named(pointee(a.ctype))
+                decls.append('%s o_%s[64]; memset(o_%s, 0, sizeof(o_%s));' % (st, a.name, a.name, a.name))
+                call.append('o_' + a.name)
+                element = ' out(":"); '.join(self.scalar_printer(ftype, 'o_%s[i_].%s' % (a.name, fname)) + ';'
+                                             for fname, ftype in self.struct_fields(st))
+                printers.append((a.name, 'for (long long i_ = 0; i_ < (long long)r; i_++) { if (i_) out(","); %s }'
+                                 % element))
             elif k == 'ids_out':
                 decls.append('int o_%s[64];' % a.name)
                 call.append('o_' + a.name)
@@ -492,6 +501,10 @@ class CRunner:
         if k in ('ulong', 'ullong'):
             return 'r == 0 && virGetLastError() != NULL'
         return 'r == NULL'
+
+    def struct_named(self, name):
+        """The struct a pointer's pointee names (virDomainMemoryStatPtr's is virDomainMemoryStatStruct)."""
+        return next((n for n in (name, name + 'Struct') if n in self.api.structs), None)
 
     def struct_fields(self, struct):
         if struct not in self.api.structs:

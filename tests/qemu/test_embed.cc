@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <sstream>
 #include <string>
@@ -52,6 +53,12 @@ struct Root {
         for (const auto &e : fs::directory_iterator(dir / "run" / "qemu", ec_))
             if (e.path().extension() == ".xml")
                 shell("destroy " + e.path().stem().string());
+        // a guest the shell could not destroy (this process still manages the directory)
+        for (const auto &e : fs::directory_iterator(dir / "run" / "qemu", ec_)) {
+            std::string status = e.path().extension() == ".xml" ? slurp(e.path()) : "";
+            if (size_t p = status.find("pid='"); p != std::string::npos)
+                kill(static_cast<pid_t>(std::stol(status.substr(p + 5))), SIGKILL);
+        }
         fs::remove_all(dir);
     }
     // Runs one virthub shell command in its own process; its output.
@@ -122,6 +129,68 @@ struct Events {
     }
 };
 
+// Lifecycle events as "event/detail ..." for readable comparisons.
+std::string format(const std::vector<std::pair<int, int>> &events)
+{
+    std::string out;
+    for (const auto &[e, d] : events)
+        out += std::to_string(e) + "/" + std::to_string(d) + " ";
+    return out;
+}
+
+// The default event loop, run on a thread of its own for the test's life.
+struct EventLoop {
+    std::atomic<bool> quit{false};
+    std::thread loop;
+    EventLoop()
+    {
+        BOOST_TEST_REQUIRE(virEventRegisterDefaultImpl() == 0);
+        loop = std::thread([this] {
+            for (int i = 0; i < 100000 && !quit; ++i)
+                virEventRunDefaultImpl();
+        });
+    }
+    ~EventLoop()
+    {
+        quit = true;
+        virEventAddTimeout(0, [](int timer, void *) { virEventRemoveTimeout(timer); }, nullptr, nullptr);
+        loop.join();
+    }
+};
+
+// The small Linux guest (tests/qemu/make_linux_guest.sh) with its console in a file; extra
+// goes before <devices>.
+std::string linuxGuest(const std::string &name, const std::string &uuid, const fs::path &serial, const std::string &extra = "")
+{
+    return "<domain type='qemu'><name>" + name + "</name><uuid>" + uuid + "</uuid>"
+           "<memory unit='MiB'>256</memory><vcpu>1</vcpu>"
+           "<os><type arch='x86_64'>hvm</type><kernel>" VH_LINUX_GUEST "/vmlinuz</kernel>"
+           "<initrd>" VH_LINUX_GUEST "/initrd.img</initrd><cmdline>console=ttyS0 quiet</cmdline></os>" + extra +
+           "<devices><serial type='file'><source path='" + serial.string() + "' append='on'/></serial>"
+           "<memballoon model='none'/></devices></domain>";
+}
+
+// How often text occurs in a file.
+int occurrences(const fs::path &file, const std::string &text)
+{
+    std::string all = slurp(file);
+    int n = 0;
+    for (size_t p = all.find(text); p != std::string::npos; p = all.find(text, p + 1))
+        ++n;
+    return n;
+}
+
+// Waits until text occurs `times` times in the file (a boot takes ~5 s under TCG; 60 s at most).
+bool waitFor(const fs::path &file, const std::string &text, int times = 1)
+{
+    for (int i = 0; i < 1200; ++i) {
+        if (occurrences(file, text) >= times)
+            return true;
+        std::this_thread::sleep_for(50ms);
+    }
+    return false;
+}
+
 std::string lastError()
 {
     virErrorPtr e = virGetLastError();
@@ -133,12 +202,7 @@ std::string lastError()
 BOOST_AUTO_TEST_CASE(lifecycle_and_events_in_one_process)
 {
     Root root;
-    BOOST_TEST_REQUIRE(virEventRegisterDefaultImpl() == 0);
-    std::atomic<bool> quit{false};
-    std::thread loop([&] {
-        for (int i = 0; i < 100000 && !quit; ++i)
-            virEventRunDefaultImpl();
-    });
+    EventLoop loop;
     virConnectPtr conn = virConnectOpen(root.uri.c_str());
     BOOST_TEST_REQUIRE(conn, lastError());
     BOOST_TEST(std::string(virConnectGetType(conn)) == "QEMU");
@@ -238,9 +302,6 @@ BOOST_AUTO_TEST_CASE(lifecycle_and_events_in_one_process)
 
     virConnectDomainEventDeregisterAny(conn, cb);
     virConnectClose(conn);
-    quit = true;
-    virEventAddTimeout(0, [](int timer, void *) { virEventRemoveTimeout(timer); }, nullptr, nullptr);
-    loop.join();
 }
 
 BOOST_AUTO_TEST_CASE(guests_outlive_the_process_that_started_them)
@@ -307,27 +368,9 @@ BOOST_AUTO_TEST_CASE(linux_guest_shuts_down_on_acpi)
 {
     Root root;
     fs::path serial = root.dir / "serial.log";
-    std::string xml = "<domain type='qemu'><name>linux</name><uuid>5e0b7c9a-1d2e-4f3a-8b4c-6d7e8f9a0b1c</uuid>"
-                      "<memory unit='MiB'>256</memory><vcpu>1</vcpu>"
-                      "<os><type arch='x86_64'>hvm</type><kernel>" VH_LINUX_GUEST "/vmlinuz</kernel>"
-                      "<initrd>" VH_LINUX_GUEST "/initrd.img</initrd><cmdline>console=ttyS0 quiet</cmdline></os>"
-                      "<devices><serial type='file'><source path='" + serial.string() + "'/></serial>"
-                      "<memballoon model='none'/></devices></domain>";
-    auto waitSerial = [&](const std::string &text) {
-        for (int i = 0; i < 1200; ++i) {     // 60 s: it takes ~5 s under TCG
-            if (slurp(serial).find(text) != std::string::npos)
-                return true;
-            std::this_thread::sleep_for(50ms);
-        }
-        return false;
-    };
+    std::string xml = linuxGuest("linux", "5e0b7c9a-1d2e-4f3a-8b4c-6d7e8f9a0b1c", serial);
 
-    std::atomic<bool> quit{false};
-    BOOST_TEST_REQUIRE(virEventRegisterDefaultImpl() == 0);
-    std::thread loop([&] {
-        for (int i = 0; i < 100000 && !quit; ++i)
-            virEventRunDefaultImpl();
-    });
+    EventLoop loop;
     virConnectPtr conn = virConnectOpen(root.uri.c_str());
     BOOST_TEST_REQUIRE(conn, lastError());
     Events events;
@@ -336,7 +379,7 @@ BOOST_AUTO_TEST_CASE(linux_guest_shuts_down_on_acpi)
     virDomainPtr dom = virDomainDefineXML(conn, xml.c_str());
     BOOST_TEST_REQUIRE(dom, lastError());
     BOOST_TEST_REQUIRE(virDomainCreate(dom) == 0, lastError());
-    BOOST_TEST_REQUIRE(waitSerial("virthub-guest: ready /dev/input/event"), slurp(serial));
+    BOOST_TEST_REQUIRE(waitFor(serial, "virthub-guest: ready /dev/input/event"), slurp(serial));
     pid_t pid = guestPid(root, "linux");
     BOOST_TEST(virDomainShutdown(dom) == 0, lastError());
     BOOST_TEST_REQUIRE(events.waitFor(3));     // defined, started, stopped
@@ -355,19 +398,187 @@ BOOST_AUTO_TEST_CASE(linux_guest_shuts_down_on_acpi)
     virDomainFree(dom);
     virConnectDomainEventDeregisterAny(conn, cb);
     virConnectClose(conn);
-    quit = true;
-    virEventAddTimeout(0, [](int timer, void *) { virEventRemoveTimeout(timer); }, nullptr, nullptr);
-    loop.join();
 
     // asked by a process that exits at once
     fs::remove(serial);
     BOOST_TEST(root.shell("start linux").find("Domain 'linux' started") != std::string::npos);
-    BOOST_TEST_REQUIRE(waitSerial("virthub-guest: ready /dev/input/event"), slurp(serial));
+    BOOST_TEST_REQUIRE(waitFor(serial, "virthub-guest: ready /dev/input/event"), slurp(serial));
     pid = guestPid(root, "linux");
     BOOST_TEST(root.shell("shutdown linux").find("Domain 'linux' is being shutdown") != std::string::npos);
-    BOOST_TEST_REQUIRE(waitSerial("reboot: Power down"), slurp(serial));
+    BOOST_TEST_REQUIRE(waitFor(serial, "reboot: Power down"), slurp(serial));
     BOOST_TEST(root.shell("domstate linux --reason") == "shut off (shutdown)\n\n");
     BOOST_TEST(!alive(pid));
+}
+
+// virDomainReboot powers the guest off through ACPI and restarts it in the same QEMU (a REBOOT
+// event, the kernel booting again); with on_poweroff='preserve' a powered-off guest stays in
+// QEMU, shut down but not shut off, until destroyed.
+BOOST_AUTO_TEST_CASE(linux_guest_reboots_and_is_preserved)
+{
+    Root root;
+    fs::path serial = root.dir / "serial.log";
+    std::string xml = linuxGuest("linux", "6f1c8dab-2e3f-4a5b-9c6d-7e8f9a0b1c2d", serial, "<on_poweroff>preserve</on_poweroff>");
+
+    EventLoop loop;
+    virConnectPtr conn = virConnectOpen(root.uri.c_str());
+    BOOST_TEST_REQUIRE(conn, lastError());
+    Events events;
+    std::atomic<int> reboots{0};
+    int cb = virConnectDomainEventRegisterAny(conn, nullptr, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                              VIR_DOMAIN_EVENT_CALLBACK(Events::onLifecycle), &events, nullptr);
+    int rebootCb = virConnectDomainEventRegisterAny(
+        conn, nullptr, VIR_DOMAIN_EVENT_ID_REBOOT,
+        VIR_DOMAIN_EVENT_CALLBACK(+[](virConnectPtr, virDomainPtr, void *opaque) { ++*static_cast<std::atomic<int> *>(opaque); }),
+        &reboots, nullptr);
+    virDomainPtr dom = virDomainCreateXML(conn, xml.c_str(), 0);
+    BOOST_TEST_REQUIRE(dom, lastError());
+    BOOST_TEST_REQUIRE(waitFor(serial, "virthub-guest: ready", 1), slurp(serial));
+    pid_t pid = guestPid(root, "linux");
+    BOOST_TEST(virDomainReboot(dom, VIR_DOMAIN_REBOOT_GUEST_AGENT) == -1);
+    BOOST_TEST(lastError() == "argument unsupported: QEMU guest agent is not configured");
+    BOOST_TEST_REQUIRE(virDomainReboot(dom, 0) == 0, lastError());
+    BOOST_TEST_REQUIRE(waitFor(serial, "virthub-guest: ready", 2), slurp(serial));
+    int state = -1, reason = -1;
+    BOOST_TEST(virDomainGetState(dom, &state, &reason, 0) == 0);
+    BOOST_TEST((state == VIR_DOMAIN_RUNNING && reason == VIR_DOMAIN_RUNNING_BOOTED));
+    BOOST_TEST(guestPid(root, "linux") == pid);
+    for (int i = 0; i < 1000 && reboots == 0; ++i)
+        std::this_thread::sleep_for(10ms);
+    BOOST_TEST(reboots >= 1);
+
+    // on_poweroff='preserve': QEMU stays with the guest powered off
+    BOOST_TEST_REQUIRE(virDomainShutdown(dom) == 0, lastError());
+    for (int i = 0; i < 600 && state != VIR_DOMAIN_SHUTDOWN; ++i) {
+        virDomainGetState(dom, &state, &reason, 0);
+        std::this_thread::sleep_for(50ms);
+    }
+    BOOST_TEST(state == VIR_DOMAIN_SHUTDOWN);
+    BOOST_TEST(alive(pid));
+    BOOST_TEST(root.shell("domstate linux").find("in shutdown") == std::string::npos);   // the lock: another process is refused
+    BOOST_TEST(virDomainIsActive(dom) == 1);
+    BOOST_TEST(virDomainDestroy(dom) == 0, lastError());
+    BOOST_TEST(!alive(pid));
+    BOOST_TEST(events.waitFor(5));
+    {
+        std::lock_guard<std::mutex> g(events.lock);
+        std::vector<std::pair<int, int>> want = {
+            {VIR_DOMAIN_EVENT_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED},
+            {VIR_DOMAIN_EVENT_SHUTDOWN, VIR_DOMAIN_EVENT_SHUTDOWN_GUEST},     // the reboot's power-off
+            {VIR_DOMAIN_EVENT_RESUMED, VIR_DOMAIN_EVENT_RESUMED_UNPAUSED},    // ... and restart
+            {VIR_DOMAIN_EVENT_SHUTDOWN, VIR_DOMAIN_EVENT_SHUTDOWN_GUEST},     // preserved
+            {VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED},
+        };
+        BOOST_TEST(format(events.seen) == format(want));
+    }
+    virDomainFree(dom);
+    virConnectDomainEventDeregisterAny(conn, cb);
+    virConnectDomainEventDeregisterAny(conn, rebootCb);
+    virConnectClose(conn);
+}
+
+// Memory through the balloon while running and in the config, vCPU counts in the config,
+// and the statistics QEMU and /proc give.
+BOOST_AUTO_TEST_CASE(memory_and_vcpus)
+{
+    Root root;
+    virConnectPtr conn = virConnectOpen(root.uri.c_str());
+    BOOST_TEST_REQUIRE(conn, lastError());
+    std::string xml = guestNamed("mem", "0a4e2f6c-3b5d-4e7f-8a9b-0c1d2e3f4a5b");
+    xml.replace(xml.find("<memballoon model='none'/>"), 26, "<memballoon model='virtio'/>");
+    xml.replace(xml.find("<vcpu>1</vcpu>"), 14, "<vcpu current='1'>2</vcpu>");
+    virDomainPtr dom = virDomainDefineXML(conn, xml.c_str());
+    BOOST_TEST_REQUIRE(dom, lastError());
+    BOOST_TEST_REQUIRE(virDomainCreate(dom) == 0, lastError());
+
+    BOOST_TEST(virDomainSetMemory(dom, 131072) == -1);
+    BOOST_TEST(lastError() == "invalid argument: cannot set memory higher than max memory");
+    BOOST_TEST(virDomainSetMemory(dom, 32768) == 0, lastError());
+    virDomainMemoryStatStruct stats[VIR_DOMAIN_MEMORY_STAT_NR];
+    int n = virDomainMemoryStats(dom, stats, VIR_DOMAIN_MEMORY_STAT_NR, 0);
+    BOOST_TEST_REQUIRE(n >= 2, lastError());
+    std::map<int, unsigned long long> got;
+    for (int i = 0; i < n; ++i)
+        got[stats[i].tag] = stats[i].val;
+    BOOST_TEST(got.count(VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON) == 1u);   // QEMU's view: no guest driver inflates it
+    BOOST_TEST(got[VIR_DOMAIN_MEMORY_STAT_RSS] > 1024u);
+    BOOST_TEST(virDomainSetMaxMemory(dom, 131072) == -1);
+    BOOST_TEST(lastError() == "Requested operation is not valid: cannot resize the maximum memory on an active domain");
+    BOOST_TEST(virDomainSetMemoryFlags(dom, 49152, VIR_DOMAIN_AFFECT_CONFIG) == 0, lastError());
+    BOOST_TEST(slurp(root.dir / "etc" / "qemu" / "mem.xml").find("<currentMemory unit='KiB'>49152</currentMemory>") !=
+               std::string::npos);
+
+    BOOST_TEST(virDomainGetVcpusFlags(dom, VIR_DOMAIN_AFFECT_LIVE) == 1);
+    BOOST_TEST(virDomainGetMaxVcpus(dom) == 2);
+    BOOST_TEST(virDomainSetVcpusFlags(dom, 2, VIR_DOMAIN_AFFECT_LIVE) == -1);
+    BOOST_TEST(virGetLastError()->code == VIR_ERR_OPERATION_UNSUPPORTED);
+    BOOST_TEST(virDomainSetVcpusFlags(dom, 2, VIR_DOMAIN_AFFECT_CONFIG) == 0, lastError());
+    BOOST_TEST(virDomainGetVcpusFlags(dom, VIR_DOMAIN_AFFECT_CONFIG) == 2);
+    BOOST_TEST(virDomainSetVcpusFlags(dom, 3, VIR_DOMAIN_AFFECT_CONFIG) == -1);
+
+    // the config's changes apply at the next start, in a new process too
+    BOOST_TEST(virDomainDestroy(dom) == 0, lastError());
+    virDomainFree(dom);
+    virConnectClose(conn);
+    BOOST_TEST(root.shell("start mem").find("started") != std::string::npos);
+    BOOST_TEST(root.shell("vcpucount mem --live --active").find("2") != std::string::npos);
+    BOOST_TEST(root.shell("dumpxml mem").find("<currentMemory unit='KiB'>49152</currentMemory>") != std::string::npos);
+    BOOST_TEST(root.shell("dommemstat mem").find("actual ") != std::string::npos);
+}
+
+// A save image holds the definition and the guest's memory: restore continues the guest where
+// it was (the Linux guest still answers the power button afterwards), in this process or,
+// for a managed save, in the next one that starts the domain.
+BOOST_AUTO_TEST_CASE(save_restore_and_managed_save)
+{
+    Root root;
+    fs::path serial = root.dir / "serial.log";
+    std::string xml = linuxGuest("saved", "7a2d9ebc-3f4a-4b5c-8d6e-8f9a0b1c2d3e", serial);
+    std::string image = (root.dir / "saved.img").string();
+
+    virConnectPtr conn = virConnectOpen(root.uri.c_str());
+    BOOST_TEST_REQUIRE(conn, lastError());
+    virDomainPtr dom = virDomainDefineXML(conn, xml.c_str());
+    BOOST_TEST_REQUIRE(dom, lastError());
+    BOOST_TEST_REQUIRE(virDomainCreate(dom) == 0, lastError());
+    BOOST_TEST_REQUIRE(waitFor(serial, "virthub-guest: ready /dev/input/event"), slurp(serial));
+    pid_t pid = guestPid(root, "saved");
+
+    BOOST_TEST_REQUIRE(virDomainSave(dom, image.c_str()) == 0, lastError());
+    BOOST_TEST(!alive(pid));
+    int state = -1, reason = -1;
+    BOOST_TEST(virDomainGetState(dom, &state, &reason, 0) == 0);
+    BOOST_TEST((state == VIR_DOMAIN_SHUTOFF && reason == VIR_DOMAIN_SHUTOFF_SAVED));
+    BOOST_TEST(slurp(image).substr(0, 16) == "LibvirtQemudSave");
+    char *saved = virDomainSaveImageGetXMLDesc(conn, image.c_str(), 0);
+    BOOST_TEST_REQUIRE(saved, lastError());
+    BOOST_TEST(std::string(saved).find("<name>saved</name>") != std::string::npos);
+    free(saved);
+
+    BOOST_TEST_REQUIRE(virDomainRestore(conn, image.c_str()) == 0, lastError());
+    BOOST_TEST(virDomainGetState(dom, &state, &reason, 0) == 0);
+    BOOST_TEST((state == VIR_DOMAIN_RUNNING && reason == VIR_DOMAIN_RUNNING_RESTORED));
+    BOOST_TEST(virDomainRestore(conn, image.c_str()) == -1);
+    BOOST_TEST(lastError() == "Requested operation is not valid: domain 'saved' is already active");
+
+    // managed save: the next process's start continues the guest
+    BOOST_TEST_REQUIRE(virDomainManagedSave(dom, 0) == 0, lastError());
+    BOOST_TEST(virDomainHasManagedSaveImage(dom, 0) == 1);
+    virDomainPtr *listed = nullptr;
+    BOOST_TEST(virConnectListAllDomains(conn, &listed, VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE) == 1);
+    for (int i = 0; listed && listed[i]; ++i)
+        virDomainFree(listed[i]);
+    free(listed);
+    BOOST_TEST(virDomainUndefine(dom) == -1);
+    BOOST_TEST(lastError() == "Requested operation is not valid: Refusing to undefine while domain managed save image exists");
+    virDomainFree(dom);
+    virConnectClose(conn);
+
+    BOOST_TEST(root.shell("domstate saved --reason") == "shut off (saved)\n\n");
+    BOOST_TEST(root.shell("start saved").find("Domain 'saved' started") != std::string::npos);
+    BOOST_TEST(root.shell("domstate saved --reason") == "running (restored)\n\n");
+    BOOST_TEST(!fs::exists(root.dir / "lib" / "qemu" / "save" / "saved.save"));
+    BOOST_TEST(root.shell("shutdown saved").find("is being shutdown") != std::string::npos);
+    BOOST_TEST(waitFor(serial, "reboot: Power down"), slurp(serial));
 }
 
 // QEMU takes at most one vfio-ap mediated device: define and start refuse a second, a stored

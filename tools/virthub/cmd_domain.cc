@@ -869,6 +869,28 @@ static bool cmdDomstate(Ctl &ctl, const Cmd &cmd)
     return true;
 }
 
+static bool cmdDommemstat(Ctl &ctl, const Cmd &cmd)
+{
+    DomainRef dom(commandDomain(ctl, cmd, "domain", nullptr));
+    if (!dom)
+        return false;
+    // virsh's names, indexed by VIR_DOMAIN_MEMORY_STAT_*
+    static const char *const kNames[] = {"swap_in", "swap_out", "major_fault", "minor_fault", "unused", "available",
+                                         "actual", "rss", "usable", "last_update", "disk_caches", "hugetlb_pgalloc",
+                                         "hugetlb_pgfail"};
+    virDomainMemoryStatStruct stats[VIR_DOMAIN_MEMORY_STAT_NR];
+    int n = virDomainMemoryStats(dom, stats, VIR_DOMAIN_MEMORY_STAT_NR, 0);
+    if (n < 0) {
+        printError("Failed to get memory statistics for domain");
+        return false;
+    }
+    for (int i = 0; i < n; ++i) {
+        if (stats[i].tag >= 0 && stats[i].tag < static_cast<int>(std::size(kNames)))
+            print("%s %llu\n", kNames[stats[i].tag], stats[i].val);
+    }
+    return true;
+}
+
 static bool cmdDomid(Ctl &ctl, const Cmd &cmd)
 {
     DomainRef dom(commandDomain(ctl, cmd, "domain", nullptr, BY_NAME | BY_UUID));
@@ -1466,6 +1488,9 @@ const CmdDef domainMonitoringCommands[] = {
     {"dominfo", cmdDominfo, optsDomainOnly, "show an overview of a domain",
      "Print the ID, name, UUID, state, vCPUs, memory and other facts\n"
      "about a domain.", 0},
+    {"dommemstat", cmdDommemstat, optsDomainOnly, "show the memory statistics of a domain",
+     "Print the memory statistics of a running domain: the balloon's\n"
+     "size, QEMU's resident memory and what the guest reports.", 0},
     {"domstate", cmdDomstate, optsDomstate, "print the state of a domain",
      "Print whether the domain runs, is paused, shut off, etc., and\n"
      "optionally why.",

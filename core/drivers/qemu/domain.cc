@@ -25,22 +25,6 @@ Error notRunning()
     return Error::make(VIR_FROM_QEMU, VIR_ERR_OPERATION_INVALID, "domain is not running");
 }
 
-// The CPU time QEMU has used, in nanoseconds (utime + stime of /proc/PID/stat).
-unsigned long long cpuTime(pid_t pid)
-{
-    auto stat = readFile("/proc/" + std::to_string(pid) + "/stat", VIR_FROM_QEMU);
-    if (!stat)
-        return 0;
-    size_t end = stat->rfind(')');
-    if (end == std::string::npos)
-        return 0;
-    unsigned long long utime = 0, stime = 0;
-    // fields 14 and 15, counted from the state (field 3) after the command name
-    if (sscanf(stat->c_str() + end + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) != 2)
-        return 0;
-    return (utime + stime) * (1000000000ULL / static_cast<unsigned long long>(sysconf(_SC_CLK_TCK)));
-}
-
 } // namespace
 
 Result<DomainObj *> QemuDriver::find(virDomainPtr dom, std::unique_lock<std::mutex> &g)
@@ -72,7 +56,10 @@ Result<std::vector<Ref<_virDomain>>> QemuDriver::connectListAllDomains(virConnec
     std::lock_guard<std::mutex> g(st_->lock);
     std::vector<Ref<_virDomain>> out;
     for (const auto &d : st_->domains)
-        if (domainMatchesListFlags({d->active(), d->state, d->persistent, false, d->autostart, false, false}, flags))
+        if (domainMatchesListFlags({d->active(), d->state, d->persistent,
+                                    !d->active() && access(st_->managedSaveFile(d->def->name).c_str(), F_OK) == 0,
+                                    d->autostart, false, false},
+                                   flags))
             out.push_back(handle(conn, *d));
     return out;
 }
@@ -163,7 +150,7 @@ Result<Ref<_virDomain>> QemuDriver::domainDefineXMLFlags(virConnectPtr conn, con
 
 Result<void> QemuDriver::domainUndefineFlags(virDomainPtr domain, unsigned int flags)
 {
-    CHECK_FLAGS(flags, 0u);
+    CHECK_FLAGS(flags, VIR_DOMAIN_UNDEFINE_MANAGED_SAVE);
     std::unique_lock<std::mutex> g;
     auto obj = find(domain, g);
     if (!obj)
@@ -171,6 +158,14 @@ Result<void> QemuDriver::domainUndefineFlags(virDomainPtr domain, unsigned int f
     DomainObj *o = *obj;
     if (!o->persistent)
         return Error::make(VIR_FROM_QEMU, VIR_ERR_OPERATION_INVALID, "cannot undefine transient domain");
+    std::string image = st_->managedSaveFile(o->def->name);
+    if (access(image.c_str(), F_OK) == 0) {
+        if (!(flags & VIR_DOMAIN_UNDEFINE_MANAGED_SAVE))
+            return Error::make(VIR_FROM_QEMU, VIR_ERR_OPERATION_INVALID,
+                               "Refusing to undefine while domain managed save image exists");
+        if (unlink(image.c_str()) < 0)
+            return Error::system(VIR_FROM_QEMU, errno, "Failed to remove domain managed save image '" + image + "'");
+    }
     if (unlink(st_->configFile(o->def->name).c_str()) < 0 && errno != ENOENT)
         return Error::system(VIR_FROM_QEMU, errno, "cannot remove config " + st_->configFile(o->def->name));
     st_->emit(*o, VIR_DOMAIN_EVENT_UNDEFINED, VIR_DOMAIN_EVENT_UNDEFINED_REMOVED);
@@ -191,7 +186,15 @@ Result<Ref<_virDomain>> QemuDriver::domainCreateXML(virConnectPtr conn, const ch
     if (!def)
         return std::move(def).error();
     std::lock_guard<std::mutex> g(st_->lock);
-    auto old = st_->existing(**def);
+    auto obj = launch(std::move(*def), flags & VIR_DOMAIN_START_PAUSED, VIR_DOMAIN_RUNNING_BOOTED, -1);
+    if (!obj)
+        return std::move(obj).error();
+    return handle(conn, **obj);
+}
+
+Result<DomainObj *> QemuDriver::launch(std::unique_ptr<conf::DomainDef> def, bool paused, int reason, int incomingFd)
+{
+    auto old = st_->existing(*def);
     if (!old)
         return std::move(old).error();
     DomainObj *obj = *old;
@@ -199,12 +202,12 @@ Result<Ref<_virDomain>> QemuDriver::domainCreateXML(virConnectPtr conn, const ch
         return Error::format(VIR_FROM_QEMU, VIR_ERR_OPERATION_INVALID, "domain '%s' is already active", obj->def->name.c_str());
     bool added = !obj;
     if (added) {
-        obj = &st_->add(std::move(*def), false);
+        obj = &st_->add(std::move(def), false);
     } else {
         obj->newDef = std::move(obj->def);     // the persistent config returns when it stops
-        obj->def = std::move(*def);
+        obj->def = std::move(def);
     }
-    auto started = st_->start(*obj, flags & VIR_DOMAIN_START_PAUSED, VIR_DOMAIN_RUNNING_BOOTED);
+    auto started = st_->start(*obj, paused, reason, incomingFd);
     if (!started) {
         if (added) {
             st_->remove(obj);
@@ -213,12 +216,12 @@ Result<Ref<_virDomain>> QemuDriver::domainCreateXML(virConnectPtr conn, const ch
         }
         return std::move(started).error();
     }
-    return handle(conn, *obj);
+    return obj;
 }
 
 Result<void> QemuDriver::domainCreateWithFlags(virDomainPtr domain, unsigned int flags)
 {
-    CHECK_FLAGS(flags, VIR_DOMAIN_START_PAUSED);
+    CHECK_FLAGS(flags, VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_FORCE_BOOT);
     std::unique_lock<std::mutex> g;
     auto obj = find(domain, g);
     if (!obj)
@@ -228,6 +231,16 @@ Result<void> QemuDriver::domainCreateWithFlags(virDomainPtr domain, unsigned int
         return Error::make(VIR_FROM_QEMU, VIR_ERR_OPERATION_INVALID, "domain is already running");
     // a stored config may predate a rule: start validates it
     VH_TRY(conf::validateDomain(*o.def, st_->xmlopt));
+    std::string image = st_->managedSaveFile(o.def->name);
+    if (access(image.c_str(), F_OK) == 0) {
+        if (!(flags & VIR_DOMAIN_START_FORCE_BOOT)) {
+            VH_TRY(resumeManagedSave(o, flags));
+            domain->id = o.def->id;
+            return {};
+        }
+        if (unlink(image.c_str()) < 0 && errno != ENOENT)
+            return Error::system(VIR_FROM_QEMU, errno, "cannot remove managed save file '" + image + "'");
+    }
     VH_TRY(st_->start(o, flags & VIR_DOMAIN_START_PAUSED, VIR_DOMAIN_RUNNING_BOOTED));
     domain->id = o.def->id;
     return {};
@@ -255,11 +268,38 @@ Result<void> QemuDriver::command(virDomainPtr domain, const char *command)
     return r ? Result<void>() : Result<void>(std::move(r).error());
 }
 
+// Shutdown and reboot both press the ACPI power button; what the guest's power-off then leads
+// to (stop, or reset and run on) is recorded first, so that another process handles it alike.
+Result<void> QemuDriver::powerButton(virDomainPtr domain, bool agent, bool reboot)
+{
+    if (agent)
+        return Error::make(VIR_FROM_QEMU, VIR_ERR_ARGUMENT_UNSUPPORTED, "QEMU guest agent is not configured");
+    std::unique_lock<std::mutex> g;
+    auto obj = findActive(domain, g);
+    if (!obj)
+        return std::move(obj).error();
+    DomainObj &o = **obj;
+    const conf::LifecycleDef &lc = o.def->lifecycle;
+    bool restart = reboot ? lc.onReboot != "destroy" && lc.onReboot != "preserve"
+                          : lc.onPoweroff == "restart" || lc.onPoweroff == "rename-restart";
+    if (o.fakeReboot != restart) {
+        o.fakeReboot = restart;
+        VH_TRY(st_->saveStatus(o));
+    }
+    auto r = o.monitor->execute("system_powerdown");
+    return r ? Result<void>() : Result<void>(std::move(r).error());
+}
+
 Result<void> QemuDriver::domainShutdownFlags(virDomainPtr domain, unsigned int flags)
 {
-    CHECK_FLAGS(flags, VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN);
-    // the guest decides; QEMU's SHUTDOWN event completes it
-    return command(domain, "system_powerdown");
+    CHECK_FLAGS(flags, VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN | VIR_DOMAIN_SHUTDOWN_GUEST_AGENT);
+    return powerButton(domain, flags & VIR_DOMAIN_SHUTDOWN_GUEST_AGENT, false);
+}
+
+Result<void> QemuDriver::domainReboot(virDomainPtr domain, unsigned int flags)
+{
+    CHECK_FLAGS(flags, VIR_DOMAIN_REBOOT_ACPI_POWER_BTN | VIR_DOMAIN_REBOOT_GUEST_AGENT);
+    return powerButton(domain, flags & VIR_DOMAIN_REBOOT_GUEST_AGENT, true);
 }
 
 Result<void> QemuDriver::domainReset(virDomainPtr domain, unsigned int flags)
@@ -298,21 +338,6 @@ Result<void> QemuDriver::domainResume(virDomainPtr domain)
         return std::move(r).error();
     return st_->setRunState(o, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED, VIR_DOMAIN_EVENT_RESUMED,
                             VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
-}
-
-Result<void> QemuDriver::domainGetInfo(virDomainPtr domain, virDomainInfo &info)
-{
-    std::unique_lock<std::mutex> g;
-    auto obj = find(domain, g);
-    if (!obj)
-        return std::move(obj).error();
-    const DomainObj &o = **obj;
-    info.state = static_cast<unsigned char>(o.state);
-    info.maxMem = o.def->memory.totalKiB;
-    info.memory = o.def->memory.currentKiB;
-    info.nrVirtCpu = static_cast<unsigned short>(o.def->vcpu.current);
-    info.cpuTime = o.active() ? cpuTime(o.process.pid()) : 0;
-    return {};
 }
 
 Result<void> QemuDriver::domainGetState(virDomainPtr domain, int &state, int &reason, unsigned int flags)

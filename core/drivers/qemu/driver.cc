@@ -34,7 +34,8 @@ Result<Paths> pathsFor(const Uri &uri)
         if (!root || root->empty() || (*root)[0] != '/')
             return Error::make(VIR_FROM_QEMU, VIR_ERR_INVALID_ARG,
                                "qemu:///embed needs an absolute root directory: qemu:///embed?root=/path");
-        return Paths{*root + "/etc/qemu", *root + "/run/qemu", *root + "/log/qemu", *root + "/cache/qemu/capabilities"};
+        return Paths{*root + "/etc/qemu", *root + "/run/qemu", *root + "/log/qemu", *root + "/cache/qemu/capabilities",
+                     *root + "/lib/qemu/save"};
     }
     if (uri.path == "/session") {
         std::string runtime = getenv("XDG_RUNTIME_DIR") && *getenv("XDG_RUNTIME_DIR")
@@ -42,13 +43,15 @@ Result<Paths> pathsFor(const Uri &uri)
                                   : xdg("XDG_CACHE_HOME", "/.cache") + "/libvirt/qemu/run";
         return Paths{xdg("XDG_CONFIG_HOME", "/.config") + "/libvirt/qemu", runtime,
                      xdg("XDG_CACHE_HOME", "/.cache") + "/libvirt/qemu/log",
-                     xdg("XDG_CACHE_HOME", "/.cache") + "/libvirt/qemu/capabilities"};
+                     xdg("XDG_CACHE_HOME", "/.cache") + "/libvirt/qemu/capabilities",
+                     xdg("XDG_CONFIG_HOME", "/.config") + "/libvirt/qemu/save"};
     }
     if (uri.path == "/system") {
         if (geteuid() != 0)
             return Error::make(VIR_FROM_QEMU, VIR_ERR_OPERATION_DENIED,
                                "qemu:///system is served to root only (until the daemon exists); use qemu:///session");
-        return Paths{"/etc/libvirt/qemu", "/run/libvirt/qemu", "/var/log/libvirt/qemu", "/var/cache/libvirt/qemu/capabilities"};
+        return Paths{"/etc/libvirt/qemu", "/run/libvirt/qemu", "/var/log/libvirt/qemu", "/var/cache/libvirt/qemu/capabilities",
+                     "/var/lib/libvirt/qemu/save"};
     }
     return Error::make(VIR_FROM_QEMU, VIR_ERR_INTERNAL_ERROR,
                        "unexpected QEMU URI path '" + uri.path + "', try qemu:///system, qemu:///session or qemu:///embed?root=DIR");

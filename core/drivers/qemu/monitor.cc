@@ -46,9 +46,30 @@ bool readLine(int fd, std::string &buffer, std::string &line, int timeoutMs)
     return false;
 }
 
-bool writeAll(int fd, const std::string &text)
+// Sends text; passFd, when given, rides along with its first byte (SCM_RIGHTS).
+bool writeAll(int fd, const std::string &text, int passFd = -1)
 {
     size_t done = 0;
+    if (passFd >= 0) {
+        iovec iov{const_cast<char *>(text.data()), 1};
+        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+        msghdr msg{};
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control;
+        msg.msg_controllen = sizeof control;
+        cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &passFd, sizeof(int));
+        ssize_t n;
+        while ((n = sendmsg(fd, &msg, MSG_NOSIGNAL)) < 0 && errno == EINTR) {
+        }
+        if (n != 1)
+            return false;
+        done = 1;
+    }
     while (done < text.size()) {
         ssize_t n = send(fd, text.data() + done, text.size() - done, MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR)
@@ -189,6 +210,17 @@ void Monitor::dispatchMessage(const std::string &line)
 
 Result<Json> Monitor::execute(const std::string &command, const Json &arguments, std::chrono::milliseconds timeout)
 {
+    return send(command, arguments, -1, timeout);
+}
+
+Result<void> Monitor::passFd(const std::string &name, int fd)
+{
+    auto r = send("getfd", {{"fdname", name}}, fd, std::chrono::seconds(30));
+    return r ? Result<void>() : Result<void>(std::move(r).error());
+}
+
+Result<Json> Monitor::send(const std::string &command, const Json &arguments, int fd, std::chrono::milliseconds timeout)
+{
     std::unique_lock<std::mutex> g(lock_);
     if (eof_)
         return monitorError("the monitor is closed (QEMU exited)");
@@ -196,7 +228,7 @@ Result<Json> Monitor::execute(const std::string &command, const Json &arguments,
     Json msg = {{"execute", command}, {"id", id}};
     if (!arguments.empty())
         msg["arguments"] = arguments;
-    if (!writeAll(fd_, msg.dump() + "\n"))
+    if (!writeAll(fd_, msg.dump() + "\n", fd))
         return monitorError("cannot send " + command);
     if (!replied_.wait_for(g, timeout, [&] { return eof_ || replies_.count(id); }))
         return monitorError("no reply to " + command);

@@ -44,6 +44,9 @@ public:
     Result<Json> execute(const std::string &command, const Json &arguments = Json::object(),
                          std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
+    // Hands QEMU a file descriptor under a name (getfd), for a later "fd:NAME" URI.
+    Result<void> passFd(const std::string &name, int fd);
+
     // QEMU's version as major * 1,000,000 + minor * 1,000 + micro, from the greeting.
     unsigned long version() const { return version_; }
     bool closed();
@@ -53,6 +56,7 @@ public:
 
 private:
     Monitor(int fd, EventHandler onEvent, EofHandler onEof) : fd_(fd), onEvent_(std::move(onEvent)), onEof_(std::move(onEof)) {}
+    Result<Json> send(const std::string &command, const Json &arguments, int fd, std::chrono::milliseconds timeout);
     void readLoop();
     void dispatch(const std::string &line);
     void dispatchMessage(const std::string &line);

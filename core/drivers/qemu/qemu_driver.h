@@ -46,22 +46,50 @@ public:
     Result<void> domainCreateWithFlags(virDomainPtr domain, unsigned int flags) override;
     Result<void> domainDestroyFlags(virDomainPtr domain, unsigned int flags) override;
     Result<void> domainShutdownFlags(virDomainPtr domain, unsigned int flags) override;
+    Result<void> domainReboot(virDomainPtr domain, unsigned int flags) override;
     Result<void> domainReset(virDomainPtr domain, unsigned int flags) override;
     Result<void> domainSuspend(virDomainPtr domain) override;
     Result<void> domainResume(virDomainPtr domain) override;
-    Result<void> domainGetInfo(virDomainPtr domain, virDomainInfo &info) override;
     Result<void> domainGetState(virDomainPtr domain, int &state, int &reason, unsigned int flags) override;
     Result<std::string> domainGetXMLDesc(virDomainPtr domain, unsigned int flags) override;
     Result<std::string> domainGetOSType(virDomainPtr domain) override;
     Result<int> domainIsActive(virDomainPtr dom) override;
     Result<int> domainIsPersistent(virDomainPtr dom) override;
 
+    // memory and vCPUs (domain_resources.cc)
+    Result<void> domainGetInfo(virDomainPtr domain, virDomainInfo &info) override;
+    Result<unsigned long> domainGetMaxMemory(virDomainPtr domain) override;
+    Result<void> domainSetMemoryFlags(virDomainPtr domain, unsigned long memory, unsigned int flags) override;
+    Result<int> domainMemoryStats(virDomainPtr dom, virDomainMemoryStatPtr stats, unsigned int nr_stats, unsigned int flags) override;
+    Result<int> domainGetVcpusFlags(virDomainPtr domain, unsigned int flags) override;
+    Result<void> domainSetVcpusFlags(virDomainPtr domain, unsigned int nvcpus, unsigned int flags) override;
+
+    // save images and managed save (save.cc)
+    Result<void> domainSaveFlags(virDomainPtr domain, const char *to, const char *dxml, unsigned int flags) override;
+    Result<void> domainRestoreFlags(virConnectPtr conn, const char *from, const char *dxml, unsigned int flags) override;
+    Result<std::string> domainSaveImageGetXMLDesc(virConnectPtr conn, const char *file, unsigned int flags) override;
+    Result<void> domainManagedSave(virDomainPtr dom, unsigned int flags) override;
+    Result<int> domainHasManagedSaveImage(virDomainPtr dom, unsigned int flags) override;
+    Result<void> domainManagedSaveRemove(virDomainPtr dom, unsigned int flags) override;
+    Result<std::string> domainManagedSaveGetXMLDesc(virDomainPtr domain, unsigned int flags) override;
+
 private:
     Result<DomainObj *> find(virDomainPtr dom, std::unique_lock<std::mutex> &g);
     Result<DomainObj *> findActive(virDomainPtr dom, std::unique_lock<std::mutex> &g);
+    // The domain and the definitions VIR_DOMAIN_AFFECT_* flags choose (either may be null).
+    struct Affected {
+        DomainObj *obj;
+        conf::DomainDef *live, *config;
+    };
+    Result<Affected> findAffected(virDomainPtr dom, std::unique_lock<std::mutex> &g, unsigned int flags);
     Ref<_virDomain> handle(virConnectPtr conn, const DomainObj &obj);
     // One QMP command to a running guest whose effect QEMU's events report.
     Result<void> command(virDomainPtr domain, const char *command);
+    Result<void> powerButton(virDomainPtr domain, bool agent, bool reboot);
+    // Starts a definition as a transient domain, or the running instance of a defined one.
+    Result<DomainObj *> launch(std::unique_ptr<conf::DomainDef> def, bool paused, int reason, int incomingFd);
+    Result<void> saveTo(DomainObj *obj, const std::string &path, const char *dxml, unsigned int flags);
+    Result<void> resumeManagedSave(DomainObj &obj, unsigned int flags);
 
     std::shared_ptr<State> st_;
 };

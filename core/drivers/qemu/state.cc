@@ -1,5 +1,6 @@
 #include "drivers/qemu/state.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include <libvirt/virterror.h>
 
 #include "conf/xml.h"
+#include "drivers/qemu/migration.h"
 #include "util/files.h"
 #include "util/uuid.h"
 
@@ -67,7 +69,7 @@ Result<std::shared_ptr<State>> State::open(const Paths &paths)
     std::lock_guard<std::mutex> g(gStatesLock);
     if (auto st = gStates[paths.config].lock())
         return st;
-    for (const std::string *dir : {&paths.config, &paths.run, &paths.log})
+    for (const std::string *dir : {&paths.config, &paths.run, &paths.log, &paths.save})
         VH_TRY(makeDirs(*dir, 0700, VIR_FROM_QEMU));
     std::string lockPath = paths.run + "/driver.lock";
     int fd = ::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -147,8 +149,9 @@ Result<void> State::saveConfig(const conf::DomainDef &def)
 
 Result<void> State::saveStatus(const DomainObj &obj)
 {
-    std::string text = strprintf("<domstatus state='%d' reason='%d' pid='%d' starttime='%llu'>\n  <monitor path='",
-                                 obj.state, obj.reason, obj.process.pid(), Process::startTime(obj.process.pid()));
+    std::string text = strprintf("<domstatus state='%d' reason='%d' pid='%d' starttime='%llu'%s>\n  <monitor path='",
+                                 obj.state, obj.reason, obj.process.pid(), Process::startTime(obj.process.pid()),
+                                 obj.fakeReboot ? " fakereboot='1'" : "");
     xml::escape(text, guestPaths(obj.def->name).monitor);
     text += "'/>\n" + conf::formatDomain(*obj.def, VIR_DOMAIN_XML_SECURE, 1) + "</domstatus>\n";
     return writeFileAtomic(statusFile(obj.def->name), text, VIR_FROM_QEMU);
@@ -181,7 +184,9 @@ Result<void> State::load()
         auto def = conf::parseDomain(*text, xmlopt, conf::PARSE_INACTIVE | conf::PARSE_SKIP_VALIDATE);
         if (!def || byName((*def)->name) || byUUID((*def)->uuid))
             continue;    // left on disk as it is; not listed
-        add(std::move(*def), true);
+        DomainObj &obj = add(std::move(*def), true);
+        if (access(managedSaveFile(obj.def->name).c_str(), F_OK) == 0)
+            obj.reason = VIR_DOMAIN_SHUTOFF_SAVED;
     }
     for (const auto &e : fs::directory_iterator(paths.run, ec)) {
         if (e.path().extension() != ".xml")
@@ -206,11 +211,9 @@ Result<void> State::load()
         }
         obj->state = static_cast<int>(num("state"));
         obj->reason = static_cast<int>(num("reason"));
+        obj->fakeReboot = num("fakereboot") != 0;
         nextId = std::max(nextId, obj->def->id + 1);
-        auto back = reattach(*obj, static_cast<pid_t>(num("pid")), static_cast<unsigned long long>(num("starttime")));
-        if (!back && back.error().code == VIR_ERR_OPERATION_INVALID)
-            cleanup(obj, VIR_DOMAIN_SHUTOFF_SHUTDOWN, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN);
-        else if (!back)
+        if (!reattach(*obj, static_cast<pid_t>(num("pid")), static_cast<unsigned long long>(num("starttime"))))
             cleanup(obj, VIR_DOMAIN_SHUTOFF_CRASHED, VIR_DOMAIN_EVENT_STOPPED_CRASHED);
     }
     return {};
@@ -225,17 +228,16 @@ Result<void> State::reattach(DomainObj &obj, pid_t pid, unsigned long long start
     VH_TRY(connectMonitor(obj, 2s));
     // QEMU's own view wins over the status file
     auto status = control(obj, "query-status");
-    if (status && (*status).value("status", std::string()) == "shutdown") {
-        // the guest powered off while no process watched it
-        obj.monitor.reset();
-        VH_TRY(obj.process.stop(10s));
-        return Error::make(VIR_FROM_QEMU, VIR_ERR_OPERATION_INVALID, "the guest powered off");
+    if (status && (*status).value("status", std::string()) == "shutdown" && obj.state != VIR_DOMAIN_SHUTDOWN) {
+        // the guest powered off while no process watched it: on_poweroff decides now
+        guestPoweredOff(&obj, Json::object());
+        return {};
     }
     if (status && (*status).value("running", false)) {
         obj.state = VIR_DOMAIN_RUNNING;
         if (obj.reason < 0 || obj.reason >= VIR_DOMAIN_RUNNING_LAST)
             obj.reason = VIR_DOMAIN_RUNNING_UNKNOWN;
-    } else if (status) {
+    } else if (status && obj.state != VIR_DOMAIN_SHUTDOWN) {
         obj.state = VIR_DOMAIN_PAUSED;
     }
     return {};
@@ -249,22 +251,25 @@ Result<void> State::connectMonitor(DomainObj &obj, std::chrono::milliseconds tim
     obj.settled = 0;     // a new monitor numbers its events from 1
     auto mon = Monitor::connect(
         guestPaths(obj.def->name).monitor, timeout,
-        [this, uuid, run](const std::string &event, const Json &, long long, unsigned, unsigned long seq) {
-            note({uuid, run, event, seq});
+        [this, uuid, run](const std::string &event, const Json &data, long long, unsigned, unsigned long seq) {
+            note({uuid, run, event, seq, data});
         },
-        [this, uuid, run] { note({uuid, run, ""}); }, [&obj] { return obj.process.running(); });
+        [this, uuid, run] { note({uuid, run, "", 0, {}}); }, [&obj] { return obj.process.running(); });
     if (!mon)
         return std::move(mon).error();
     obj.monitor = std::move(*mon);
     return {};
 }
 
-Result<void> State::start(DomainObj &obj, bool paused, int reason)
+Result<void> State::start(DomainObj &obj, bool paused, int reason, int incomingFd)
 {
     GuestPaths gp = guestPaths(obj.def->name);
     auto argv = buildCommandLine(*obj.def, gp, host);
     if (!argv)
         return std::move(argv).error();
+    if (incomingFd >= 0)
+        argv->insert(argv->end(), {"-incoming", "defer"});     // the state arrives over QMP
+
     for (const auto &h : obj.def->devices.hostdevs) {
         if (h.type == "mdev" && !fs::exists(mdevPath(h.uuid)))
             return Error::make(VIR_FROM_QEMU, VIR_ERR_DEVICE_MISSING,
@@ -276,6 +281,16 @@ Result<void> State::start(DomainObj &obj, bool paused, int reason)
         return std::move(proc).error();
     obj.process = std::move(*proc);
     auto connected = connectMonitor(obj, 30s);
+    const conf::MemoryDef &mem = obj.def->memory;
+    if (connected && mem.currentKiB < mem.totalKiB &&
+        std::any_of(obj.def->devices.memballoons.begin(), obj.def->devices.memballoons.end(),
+                    [](const conf::MemballoonDef &m) { return m.model == "virtio"; })) {
+        // <currentMemory>: the balloon's target before the guest runs
+        if (auto r = obj.monitor->execute("balloon", {{"value", mem.currentKiB * 1024}}); !r)
+            connected = std::move(r).error();
+    }
+    if (connected && incomingFd >= 0)
+        connected = receiveState(*obj.monitor, incomingFd);
     if (connected && !paused) {
         if (auto cont = control(obj, "cont"); !cont)
             connected = std::move(cont).error();
@@ -290,13 +305,13 @@ Result<void> State::start(DomainObj &obj, bool paused, int reason)
             e.message += "; QEMU's log: " + tail;
         return e;
     }
-    if (obj.persistent && !obj.newDef)
-        obj.newDef = std::make_unique<conf::DomainDef>(*obj.def);
+    if (obj.persistent)
+        obj.keepConfig();
     obj.def->id = nextId++;
     obj.state = paused ? VIR_DOMAIN_PAUSED : VIR_DOMAIN_RUNNING;
     obj.reason = paused ? VIR_DOMAIN_PAUSED_USER : reason;
     VH_TRY(saveStatus(obj));
-    emit(obj, VIR_DOMAIN_EVENT_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
+    emit(obj, VIR_DOMAIN_EVENT_STARTED, incomingFd >= 0 ? VIR_DOMAIN_EVENT_STARTED_RESTORED : VIR_DOMAIN_EVENT_STARTED_BOOTED);
     if (paused)
         emit(obj, VIR_DOMAIN_EVENT_SUSPENDED, VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
     return {};
@@ -314,6 +329,7 @@ void State::cleanup(DomainObj *obj, int reason, int eventDetail)
 {
     obj->monitor.reset();
     obj->process = Process();
+    obj->fakeReboot = false;
     unlink(statusFile(obj->def->name).c_str());
     unlink(guestPaths(obj->def->name).monitor.c_str());
     obj->state = VIR_DOMAIN_SHUTOFF;
@@ -371,10 +387,10 @@ void State::handle(const MonitorNote &n)
         obj->process.waitExit(1s);
         cleanup(obj, VIR_DOMAIN_SHUTOFF_CRASHED, VIR_DOMAIN_EVENT_STOPPED_CRASHED);
     } else if (n.event == "SHUTDOWN") {
-        // QEMU stays up (-no-shutdown): the guest powered off, so its QEMU stops here
-        obj->monitor.reset();
-        (void)obj->process.stop(10s);
-        cleanup(obj, VIR_DOMAIN_SHUTOFF_SHUTDOWN, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN);
+        guestPoweredOff(obj, n.data);
+    } else if (n.event == "RESET") {
+        // a guest reboot or system_reset: QEMU reset the machine and it runs on
+        events->queue(DomainEvent::payloadless(VIR_DOMAIN_EVENT_ID_REBOOT, obj->def->name, obj->def->uuid, obj->def->id));
     } else if (n.seq <= obj->settled) {
         return;      // caused by a command whose effect the caller recorded
     } else if (n.event == "STOP" && obj->state == VIR_DOMAIN_RUNNING) {
@@ -384,6 +400,38 @@ void State::handle(const MonitorNote &n)
         (void)setRunState(*obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_UNPAUSED, VIR_DOMAIN_EVENT_RESUMED,
                           VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
     }
+}
+
+void State::guestPoweredOff(DomainObj *obj, const Json &data)
+{
+    std::string why = data.value("reason", std::string());
+    int detail = !data.contains("guest")     ? VIR_DOMAIN_EVENT_SHUTDOWN_FINISHED
+                 : data["guest"].get<bool>() ? VIR_DOMAIN_EVENT_SHUTDOWN_GUEST
+                                             : VIR_DOMAIN_EVENT_SHUTDOWN_HOST;
+    emit(*obj, VIR_DOMAIN_EVENT_SHUTDOWN, detail);
+    // a reboot with on_reboot='destroy' (-no-reboot) ends as a power-off too
+    const std::string &action = why == "guest-reset" ? obj->def->lifecycle.onReboot : obj->def->lifecycle.onPoweroff;
+    if (why != "guest-reset" && (obj->fakeReboot || action == "restart" || action == "rename-restart")) {
+        // the guest restarts in the same QEMU: reset the machine and let it run
+        obj->fakeReboot = false;
+        auto reset = control(*obj, "system_reset");
+        auto cont = reset ? control(*obj, "cont") : std::move(reset);
+        if (cont) {
+            (void)setRunState(*obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_BOOTED, VIR_DOMAIN_EVENT_RESUMED,
+                              VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
+            return;
+        }
+    } else if (action == "preserve") {
+        // QEMU keeps the powered-off guest for inspection until destroyed; its STOP that
+        // follows changes nothing (handle() only pauses a running guest)
+        obj->state = VIR_DOMAIN_SHUTDOWN;
+        obj->reason = VIR_DOMAIN_SHUTDOWN_UNKNOWN;
+        (void)saveStatus(*obj);
+        return;
+    }
+    obj->monitor.reset();
+    (void)obj->process.stop(10s);
+    cleanup(obj, VIR_DOMAIN_SHUTOFF_SHUTDOWN, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN);
 }
 
 } // namespace vh::drv::qemu

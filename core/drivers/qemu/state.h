@@ -9,6 +9,7 @@
 //   R/run/qemu/NAME.monitor  its QMP socket
 //   R/log/qemu/NAME.log      its QEMU output
 //   R/run/qemu/driver.lock   held by the process managing R
+//   R/lib/qemu/save/NAME.save  a managed save image
 //   R/cache/qemu/capabilities/qemu-system-ARCH.caps   what each QEMU binary can do
 #pragma once
 
@@ -34,6 +35,7 @@ namespace vh::drv::qemu {
 
 struct Paths {
     std::string config, run, log, cache;   // cache: the binaries' probe results
+    std::string save;                      // managed save images
 };
 
 struct DomainObj {
@@ -47,9 +49,18 @@ struct DomainObj {
     std::unique_ptr<Monitor> monitor;
     unsigned long run = 0;          // which start the monitor's events belong to
     unsigned long settled = 0;      // the monitor's events up to this one are reflected in state
+    bool fakeReboot = false;        // the next guest power-off restarts it (virDomainReboot, on_poweroff='restart')
 
     bool active() const { return def->id >= 0; }
     conf::DomainDef &config() { return newDef ? *newDef : *def; }
+    // While running, the persistent config starts as a copy of the running definition.
+    void keepConfig()
+    {
+        if (!newDef) {
+            newDef = std::make_unique<conf::DomainDef>(*def);
+            newDef->id = -1;
+        }
+    }
 };
 
 class State : public std::enable_shared_from_this<State> {
@@ -78,16 +89,28 @@ public:
 
     std::string configFile(const std::string &name) const { return paths.config + "/" + name + ".xml"; }
     std::string statusFile(const std::string &name) const { return paths.run + "/" + name + ".xml"; }
+    std::string managedSaveFile(const std::string &name) const { return paths.save + "/" + name + ".save"; }
     GuestPaths guestPaths(const std::string &name) const
     {
         return {paths.run + "/" + name + ".monitor", paths.log + "/" + name + ".log"};
     }
 
     Result<void> saveConfig(const conf::DomainDef &def);
+    // Changes a persistent config: on disk first, then in memory, so a failed write changes nothing.
+    template <class Change>
+    Result<void> changeConfig(conf::DomainDef &config, Change change)
+    {
+        conf::DomainDef changed = config;
+        change(changed);
+        VH_TRY(saveConfig(changed));
+        config = std::move(changed);
+        return {};
+    }
     Result<void> saveStatus(const DomainObj &obj);
 
-    // Starts QEMU for an inactive domain and continues it unless paused; callers hold `lock`.
-    Result<void> start(DomainObj &obj, bool paused, int reason);
+    // Starts QEMU for an inactive domain and continues it unless paused; with incomingFd, the
+    // guest's state comes from that file (a save image's migration stream). Callers hold `lock`.
+    Result<void> start(DomainObj &obj, bool paused, int reason, int incomingFd = -1);
     // Stops the guest's QEMU and marks it shut off with reason; a transient domain is removed
     // (callers must not use obj after). Callers hold `lock`.
     Result<void> stop(DomainObj *obj, int reason, int eventDetail);
@@ -106,6 +129,7 @@ private:
         unsigned long run;
         std::string event;         // a QMP event, or "" for the end of the connection
         unsigned long seq = 0;     // the event's number on its monitor
+        Json data;
     };
 
     State(Paths p, int lockFd);
@@ -115,6 +139,9 @@ private:
     void note(MonitorNote n);
     void work();
     void handle(const MonitorNote &n);
+    // QEMU's SHUTDOWN: the guest (or a powerdown) turned it off; QEMU stays up (-no-shutdown)
+    // and the domain's on_poweroff / on_reboot decide what follows.
+    void guestPoweredOff(DomainObj *obj, const Json &data);
     // Marks a guest whose QEMU is gone as shut off; removes a transient one.
     void cleanup(DomainObj *obj, int reason, int eventDetail);
 

@@ -4,6 +4,7 @@
 
 #include <libvirt/virterror.h>
 
+#include "drivers/affect.h"
 #include "drivers/check_flags.h"
 #include "drivers/test/test_driver.h"
 
@@ -19,23 +20,7 @@ constexpr unsigned int kAffect = VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONF
 
 Result<std::pair<conf::DomainDef *, conf::DomainDef *>> TestDriver::targets(DomainObj &obj, unsigned int flags)
 {
-    bool live = flags & VIR_DOMAIN_AFFECT_LIVE;
-    bool config = flags & VIR_DOMAIN_AFFECT_CONFIG;
-    if (!live && !config) {      // VIR_DOMAIN_AFFECT_CURRENT
-        live = obj.active();
-        config = !live;
-    }
-    if (live && !obj.active())
-        return Error::make(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_INVALID, "domain is not running");
-    if (config && !obj.persistent)
-        return Error::make(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_INVALID, "transient domains do not have any persistent config");
-    conf::DomainDef *cfg = nullptr;
-    if (config) {
-        if (obj.active())
-            obj.keepConfig();
-        cfg = &obj.config();
-    }
-    return std::pair{live ? obj.def.get() : nullptr, cfg};
+    return affectedDefs(obj, flags);
 }
 
 Result<void> TestDriver::oneAffect(unsigned int flags)

@@ -1,0 +1,223 @@
+// The QEMU driver's memory and vCPU calls: the balloon for a running guest's memory, the
+// persistent config for the rest, and the statistics QEMU and /proc give.
+#include <cstdio>
+
+#include <unistd.h>
+
+#include <libvirt/virterror.h>
+
+#include "drivers/affect.h"
+#include "drivers/check_flags.h"
+#include "drivers/qemu/qemu_driver.h"
+#include "util/files.h"
+
+namespace vh::drv::qemu {
+
+#define CHECK_FLAGS(flags, allowed) VH_CHECK_FLAGS(VIR_FROM_QEMU, "qemu", flags, allowed)
+
+namespace {
+
+constexpr unsigned int kAffect = VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG;
+
+bool hasBalloon(const conf::DomainDef &def)
+{
+    for (const auto &m : def.devices.memballoons)
+        if (m.model == "virtio")
+            return true;
+    return false;
+}
+
+// The guest's memory as the balloon has it, in KiB; the definition's without a balloon.
+unsigned long long balloonKiB(DomainObj &obj)
+{
+    if (!obj.active() || !obj.monitor || !hasBalloon(*obj.def))
+        return obj.def->memory.currentKiB;
+    auto r = obj.monitor->execute("query-balloon");
+    return r ? (*r).value("actual", 0ULL) / 1024 : obj.def->memory.currentKiB;
+}
+
+// QEMU's resident memory in KiB (/proc/PID/statm's second field is in pages).
+unsigned long long rssKiB(pid_t pid)
+{
+    auto statm = readFile("/proc/" + std::to_string(pid) + "/statm", VIR_FROM_QEMU);
+    unsigned long long size = 0, resident = 0;
+    if (!statm || sscanf(statm->c_str(), "%llu %llu", &size, &resident) != 2)
+        return 0;
+    return resident * static_cast<unsigned long long>(sysconf(_SC_PAGESIZE)) / 1024;
+}
+
+// The CPU time QEMU has used, in nanoseconds (utime + stime of /proc/PID/stat).
+unsigned long long cpuTime(pid_t pid)
+{
+    auto stat = readFile("/proc/" + std::to_string(pid) + "/stat", VIR_FROM_QEMU);
+    if (!stat)
+        return 0;
+    size_t end = stat->rfind(')');
+    if (end == std::string::npos)
+        return 0;
+    unsigned long long utime = 0, stime = 0;
+    // fields 14 and 15, counted from the state (field 3) after the command name
+    if (sscanf(stat->c_str() + end + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) != 2)
+        return 0;
+    return (utime + stime) * (1000000000ULL / static_cast<unsigned long long>(sysconf(_SC_CLK_TCK)));
+}
+
+} // namespace
+
+Result<void> QemuDriver::domainGetInfo(virDomainPtr domain, virDomainInfo &info)
+{
+    std::unique_lock<std::mutex> g;
+    auto obj = find(domain, g);
+    if (!obj)
+        return std::move(obj).error();
+    DomainObj &o = **obj;
+    info.state = static_cast<unsigned char>(o.state);
+    info.maxMem = o.def->memory.totalKiB;
+    info.memory = balloonKiB(o);
+    info.nrVirtCpu = static_cast<unsigned short>(o.def->vcpu.current);
+    info.cpuTime = o.active() ? cpuTime(o.process.pid()) : 0;
+    return {};
+}
+
+Result<unsigned long> QemuDriver::domainGetMaxMemory(virDomainPtr domain)
+{
+    std::unique_lock<std::mutex> g;
+    auto obj = find(domain, g);
+    if (!obj)
+        return std::move(obj).error();
+    return static_cast<unsigned long>((*obj)->def->memory.totalKiB);
+}
+
+Result<QemuDriver::Affected> QemuDriver::findAffected(virDomainPtr dom, std::unique_lock<std::mutex> &g, unsigned int flags)
+{
+    auto obj = find(dom, g);
+    if (!obj)
+        return std::move(obj).error();
+    auto t = affectedDefs(**obj, flags & kAffect);
+    if (!t)
+        return std::move(t).error();
+    return Affected{*obj, t->first, t->second};
+}
+
+Result<void> QemuDriver::domainSetMemoryFlags(virDomainPtr domain, unsigned long memory, unsigned int flags)
+{
+    CHECK_FLAGS(flags, kAffect | VIR_DOMAIN_MEM_MAXIMUM);
+    std::unique_lock<std::mutex> g;
+    auto a = findAffected(domain, g, flags);
+    if (!a)
+        return std::move(a).error();
+    auto [obj, live, config] = *a;
+    if (flags & VIR_DOMAIN_MEM_MAXIMUM) {
+        if (live)
+            return Error::make(VIR_FROM_QEMU, VIR_ERR_OPERATION_INVALID, "cannot resize the maximum memory on an active domain");
+        return st_->changeConfig(*config, [&](conf::DomainDef &d) {
+            d.memory.totalKiB = memory;
+            d.memory.currentKiB = std::min<unsigned long long>(d.memory.currentKiB, memory);
+        });
+    }
+    for (conf::DomainDef *def : {live, config}) {
+        if (def && memory > def->memory.totalKiB)
+            return Error::make(VIR_FROM_QEMU, VIR_ERR_INVALID_ARG, "cannot set memory higher than max memory");
+    }
+    if (live) {
+        if (!hasBalloon(*live))
+            return Error::make(VIR_FROM_QEMU, VIR_ERR_OPERATION_INVALID,
+                               "Unable to change memory of active domain without the balloon device and guest OS balloon driver");
+        auto r = obj->monitor->execute("balloon", {{"value", static_cast<unsigned long long>(memory) * 1024}});
+        if (!r)
+            return std::move(r).error();
+        live->memory.currentKiB = memory;
+        VH_TRY(st_->saveStatus(*obj));
+    }
+    if (config)
+        return st_->changeConfig(*config, [&](conf::DomainDef &d) { d.memory.currentKiB = memory; });
+    return {};
+}
+
+Result<int> QemuDriver::domainMemoryStats(virDomainPtr dom, virDomainMemoryStatPtr stats, unsigned int nr_stats, unsigned int flags)
+{
+    CHECK_FLAGS(flags, 0u);
+    std::unique_lock<std::mutex> g;
+    auto obj = findActive(dom, g);
+    if (!obj)
+        return std::move(obj).error();
+    DomainObj &o = **obj;
+    unsigned int n = 0;
+    auto add = [&](int tag, unsigned long long val) {
+        if (n < nr_stats)
+            stats[n++] = {tag, val};
+    };
+    if (hasBalloon(*o.def)) {
+        // what the guest's balloon driver reported, once it has (QEMU's names, in bytes)
+        static const std::pair<const char *, int> kGuestStats[] = {
+            {"stat-swap-in", VIR_DOMAIN_MEMORY_STAT_SWAP_IN},
+            {"stat-swap-out", VIR_DOMAIN_MEMORY_STAT_SWAP_OUT},
+            {"stat-major-faults", VIR_DOMAIN_MEMORY_STAT_MAJOR_FAULT},
+            {"stat-minor-faults", VIR_DOMAIN_MEMORY_STAT_MINOR_FAULT},
+            {"stat-free-memory", VIR_DOMAIN_MEMORY_STAT_UNUSED},
+            {"stat-total-memory", VIR_DOMAIN_MEMORY_STAT_AVAILABLE},
+            {"stat-available-memory", VIR_DOMAIN_MEMORY_STAT_USABLE},
+            {"stat-disk-caches", VIR_DOMAIN_MEMORY_STAT_DISK_CACHES},
+            {"stat-htlb-pgalloc", VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGALLOC},
+            {"stat-htlb-pgfail", VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGFAIL},
+        };
+        auto r = o.monitor->execute("qom-get", {{"path", "/machine/peripheral/balloon0"}, {"property", "guest-stats"}});
+        if (r && (*r).value("last-update", 0LL) > 0) {
+            const Json &s = (*r)["stats"];
+            for (const auto &[name, tag] : kGuestStats) {
+                long long v = s.value(name, -1LL);
+                if (v >= 0) {
+                    bool bytes = tag != VIR_DOMAIN_MEMORY_STAT_MAJOR_FAULT && tag != VIR_DOMAIN_MEMORY_STAT_MINOR_FAULT &&
+                                 tag != VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGALLOC && tag != VIR_DOMAIN_MEMORY_STAT_HUGETLB_PGFAIL;
+                    add(tag, bytes ? static_cast<unsigned long long>(v) / 1024 : static_cast<unsigned long long>(v));
+                }
+            }
+            add(VIR_DOMAIN_MEMORY_STAT_LAST_UPDATE, static_cast<unsigned long long>((*r).value("last-update", 0LL)));
+        }
+        add(VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON, balloonKiB(o));
+    }
+    add(VIR_DOMAIN_MEMORY_STAT_RSS, rssKiB(o.process.pid()));
+    return static_cast<int>(n);
+}
+
+Result<int> QemuDriver::domainGetVcpusFlags(virDomainPtr domain, unsigned int flags)
+{
+    CHECK_FLAGS(flags, kAffect | VIR_DOMAIN_VCPU_MAXIMUM | VIR_DOMAIN_VCPU_GUEST);
+    if (flags & VIR_DOMAIN_VCPU_GUEST)
+        return Error::make(VIR_FROM_QEMU, VIR_ERR_ARGUMENT_UNSUPPORTED, "QEMU guest agent is not configured");
+    std::unique_lock<std::mutex> g;
+    auto a = findAffected(domain, g, flags);
+    if (!a)
+        return std::move(a).error();
+    const conf::DomainDef *def = a->live ? a->live : a->config;
+    return static_cast<int>(flags & VIR_DOMAIN_VCPU_MAXIMUM ? def->vcpu.max : def->vcpu.current);
+}
+
+Result<void> QemuDriver::domainSetVcpusFlags(virDomainPtr domain, unsigned int nvcpus, unsigned int flags)
+{
+    CHECK_FLAGS(flags, kAffect | VIR_DOMAIN_VCPU_MAXIMUM);
+    std::unique_lock<std::mutex> g;
+    auto a = findAffected(domain, g, flags);
+    if (!a)
+        return std::move(a).error();
+    auto [obj, live, config] = *a;
+    if (live && (flags & VIR_DOMAIN_VCPU_MAXIMUM))
+        return Error::make(VIR_FROM_QEMU, VIR_ERR_INVALID_ARG, "cannot change the maximum vCPU count of a running domain");
+    if (live && nvcpus != live->vcpu.current)
+        return Error::make(VIR_FROM_QEMU, VIR_ERR_OPERATION_UNSUPPORTED,
+                           "changing the vCPU count of a running domain (vCPU hot-plug) is not supported by the QEMU driver yet");
+    if (config) {
+        if (!(flags & VIR_DOMAIN_VCPU_MAXIMUM) && nvcpus > config->vcpu.max)
+            return Error::format(VIR_FROM_QEMU, VIR_ERR_INVALID_ARG, "requested vcpus is greater than max allowable vcpus for the persistent domain: %u > %u",
+                                 nvcpus, config->vcpu.max);
+        conf::DomainDef changed = *config;
+        if (flags & VIR_DOMAIN_VCPU_MAXIMUM)
+            changed.vcpu.max = nvcpus;
+        changed.vcpu.current = flags & VIR_DOMAIN_VCPU_MAXIMUM ? std::min(changed.vcpu.current, nvcpus) : nvcpus;
+        VH_TRY(conf::validateDomain(changed, st_->xmlopt));
+        return st_->changeConfig(*config, [&](conf::DomainDef &d) { d = std::move(changed); });
+    }
+    return {};
+}
+
+} // namespace vh::drv::qemu
