@@ -295,10 +295,27 @@ BOOST_AUTO_TEST_CASE(lifecycle_and_events_in_one_process)
 
     // a device this driver does not map is refused at define, naming it
     std::string disk = kGuest;
-    disk.replace(disk.find("<memballoon"), 0, "<disk type='file' device='disk'><source file='/x.img'/><target dev='vdb'/></disk>");
+    disk.replace(disk.find("<memballoon"), 0,
+                 "<disk type='network' device='disk'><source protocol='rbd' name='pool/image'><host name='mon.example.org'/>"
+                 "</source><target dev='vdb'/></disk>");
     BOOST_TEST(virDomainDefineXML(conn, disk.c_str()) == nullptr);
     BOOST_TEST(virGetLastError()->code == VIR_ERR_CONFIG_UNSUPPORTED);
     BOOST_TEST(lastError().find("disk 'vdb'") != std::string::npos, lastError());
+
+    // a disk whose file is missing is defined, but its guest does not start: the error names
+    // the file (libvirt's words), and no QEMU is left behind
+    std::string missingFile = (root.dir / "missing.img").string();
+    std::string missing = guestNamed("missing-disk", "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b");
+    missing.replace(missing.find("<memballoon"), 0,
+                    "<disk type='file' device='disk'><source file='" + missingFile + "'/><target dev='vda' bus='virtio'/></disk>");
+    virDomainPtr missingDom = virDomainDefineXML(conn, missing.c_str());
+    BOOST_TEST_REQUIRE(missingDom, lastError());
+    BOOST_TEST(virDomainCreate(missingDom) == -1);
+    BOOST_TEST(virGetLastError()->code == VIR_ERR_SYSTEM_ERROR);
+    BOOST_TEST(lastError().find("Cannot access storage file '" + missingFile + "'") != std::string::npos, lastError());
+    BOOST_TEST(virDomainIsActive(missingDom) == 0);
+    BOOST_TEST(virDomainUndefine(missingDom) == 0);
+    virDomainFree(missingDom);
 
     virConnectDomainEventDeregisterAny(conn, cb);
     virConnectClose(conn);

@@ -23,55 +23,13 @@
 #include "drivers/qemu/command_line.h"
 #include "drivers/qemu/monitor.h"
 #include "drivers/qemu/process.h"
+#include "helpers.h"
 
 namespace fs = std::filesystem;
 using namespace vh::drv::qemu;
 using namespace std::chrono_literals;
 
-namespace {
-
-std::string slurp(const fs::path &p)
-{
-    std::ifstream f(p);
-    std::stringstream s;
-    s << f.rdbuf();
-    return s.str();
-}
-
-const vh::conf::DomainXMLOptions &options()
-{
-    static vh::conf::DomainXMLOptions opts = [] {
-        vh::conf::DomainXMLOptions o;
-        o.defaultArch = "x86_64";
-        return o;
-    }();
-    return opts;
-}
-
-HostFacts noKvm()
-{
-    return HostFacts{false, "KVM probe guest made no progress"};
-}
-
-// A scratch directory removed at the end of a test.
-struct TempDir {
-    fs::path path;
-    TempDir()
-    {
-        char tmpl[] = "/tmp/vhqemu.XXXXXX";
-        path = mkdtemp(tmpl);
-    }
-    ~TempDir() { fs::remove_all(path); }
-};
-
-std::unique_ptr<vh::conf::DomainDef> parse(const std::string &xml)
-{
-    auto def = vh::conf::parseDomain(xml, options(), 0);
-    BOOST_TEST_REQUIRE(bool(def), (def ? "" : def.error().message));
-    return std::move(*def);
-}
-
-} // namespace
+using namespace vh::test;
 
 BOOST_AUTO_TEST_SUITE(argv)
 

@@ -10,15 +10,13 @@
 #include <sstream>
 #include <tuple>
 
-#include <fcntl.h>
-#include <spawn.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <libvirt/virterror.h>
 
+#include "drivers/qemu/spawn.h"
 #include "util/files.h"
 
 namespace vh::drv::qemu {
@@ -27,40 +25,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The output of a program run with these arguments (no shell: the path may come from a
-// domain's <emulator>), stdin and stderr on /dev/null; false when it does not run or fails.
+// The output of a program that ran and succeeded (stdout only).
 bool run(const std::vector<std::string> &argv, std::string &out)
 {
-    int pipefd[2];
-    if (pipe2(pipefd, O_CLOEXEC) < 0)
-        return false;
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&actions, pipefd[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-    std::vector<char *> args;
-    for (const auto &a : argv)
-        args.push_back(const_cast<char *>(a.c_str()));
-    args.push_back(nullptr);
-    pid_t pid;
-    int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    close(pipefd[1]);
-    if (rc != 0) {
-        close(pipefd[0]);
-        return false;
-    }
-    char buf[65536];
-    ssize_t n;
-    while ((n = read(pipefd[0], buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
-        if (n > 0)
-            out.append(buf, static_cast<size_t>(n));
-    close(pipefd[0]);
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    ProgramOutput r = runProgram(argv);
+    out = std::move(r.out);
+    return r.ok();
 }
 
 int wordsize(const std::string &arch)

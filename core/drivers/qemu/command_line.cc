@@ -3,6 +3,9 @@
 #include <libvirt/virterror.h>
 
 #include "drivers/qemu/capabilities.h"
+#include "drivers/qemu/device_props.h"
+#include "drivers/qemu/disks.h"
+#include "drivers/qemu/nics.h"
 #include "util/uuid.h"
 
 namespace vh::drv::qemu {
@@ -14,22 +17,6 @@ Error unsupported(const std::string &what)
     return Error::make(VIR_FROM_QEMU, VIR_ERR_CONFIG_UNSUPPORTED, what + " is not supported by the QEMU driver yet");
 }
 
-// A value inside a QEMU option list: commas are doubled.
-std::string escaped(const std::string &value)
-{
-    std::string out;
-    for (char c : value)
-        out += c == ',' ? std::string(",,") : std::string(1, c);
-    return out;
-}
-
-std::string machineFor(const conf::DomainDef &def)
-{
-    if (!def.os.machine.empty())
-        return def.os.machine;
-    return def.os.arch == "s390x" ? "s390-ccw-virtio" : "pc";
-}
-
 // A character device's backend (-chardev), for the source types mapped so far.
 Result<std::string> chardevBackend(const conf::ChardevSource &src, const std::string &id)
 {
@@ -39,9 +26,9 @@ Result<std::string> chardevBackend(const conf::ChardevSource &src, const std::st
     case conf::ChrType::Pty:
         return "pty,id=" + id;
     case conf::ChrType::File:
-        return "file,id=" + id + ",path=" + escaped(src.path) + (src.append.value_or(false) ? ",append=on" : "");
+        return "file,id=" + id + ",path=" + optEscape(src.path) + (src.append.value_or(false) ? ",append=on" : "");
     case conf::ChrType::Unix:
-        return "socket,id=" + id + ",path=" + escaped(src.path) + (src.listen ? ",server=on,wait=off" : "");
+        return "socket,id=" + id + ",path=" + optEscape(src.path) + (src.listen ? ",server=on,wait=off" : "");
     default:
         return unsupported("character device type '" + std::string(conf::kChrType.name(src.type)) + "'");
     }
@@ -66,10 +53,10 @@ Result<void> validateForQemu(const conf::DomainDef &def)
     const conf::DevicesDef &d = def.devices;
     if (def.os.type != "hvm")
         return unsupported("OS type '" + def.os.type + "'");
-    if (!d.disks.empty())
-        return unsupported("disk '" + d.disks[0].targetDev + "'");
-    if (!d.interfaces.empty())
-        return unsupported("interface");
+    for (const auto &disk : d.disks)
+        VH_TRY(validateDisk(def, disk));
+    for (const auto &net : d.interfaces)
+        VH_TRY(validateInterface(def, net));
     if (!d.graphics.empty())
         return unsupported("graphics");
     if (!d.videos.empty())
@@ -93,7 +80,9 @@ Result<void> validateForQemu(const conf::DomainDef &def)
     for (const auto &c : d.controllers) {
         bool implicit = (c.type == "pci" && (c.model == "pci-root" || c.model.empty())) ||
                         (c.type == "usb" && c.model == "none");
-        if (!implicit)
+        if (c.type == "ide" || c.type == "sata" || c.type == "scsi")
+            VH_TRY(validateStorageController(def, c));
+        else if (!implicit)
             return unsupported("controller '" + c.type + (c.model.empty() ? "" : "' model '" + c.model) + "'");
     }
     for (const auto &in : d.inputs) {
@@ -133,14 +122,14 @@ Result<std::vector<std::string>> buildCommandLine(const conf::DomainDef &def, co
     }
     std::vector<std::string> a = {emulatorFor(def)};
     auto add = [&](std::initializer_list<std::string> words) { a.insert(a.end(), words); };
-    add({"-name", "guest=" + escaped(def.name) + ",debug-threads=on"});
+    add({"-name", "guest=" + optEscape(def.name) + ",debug-threads=on"});
     add({"-S"});
     add({"-machine", machineFor(def) + ",accel=" + accel + ",usb=off,dump-guest-core=off"});
     add({"-m", "size=" + std::to_string(def.memory.totalKiB) + "k"});
     add({"-smp", std::to_string(def.vcpu.current) + ",maxcpus=" + std::to_string(def.vcpu.max)});
     add({"-uuid", uuidFormat(def.uuid)});
     add({"-no-user-config", "-nodefaults"});
-    add({"-qmp", "unix:" + escaped(paths.monitor) + ",server=on,wait=off"});
+    add({"-qmp", "unix:" + optEscape(paths.monitor) + ",server=on,wait=off"});
     add({"-display", "none"});
     add({"-rtc", "base=utc"});
     // a guest that powers off leaves QEMU up in its "shutdown" state: the driver (this process
@@ -148,12 +137,23 @@ Result<std::vector<std::string>> buildCommandLine(const conf::DomainDef &def, co
     add({"-no-shutdown"});
     if (def.lifecycle.onReboot == "destroy")
         add({"-no-reboot"});
+    // with boot orders on devices, only those devices boot (libvirt's strict boot)
+    bool bootOrders = false;
+    for (const auto &disk : def.devices.disks)
+        bootOrders |= disk.info.bootIndex != 0;
+    for (const auto &net : def.devices.interfaces)
+        bootOrders |= net.info.bootIndex != 0;
+    if (bootOrders)
+        add({"-boot", "strict=on"});
     if (!def.os.kernel.empty())
         add({"-kernel", def.os.kernel});
     if (!def.os.initrd.empty())
         add({"-initrd", def.os.initrd});
     if (!def.os.cmdline.empty())
         add({"-append", def.os.cmdline});
+    // libvirt's order: controllers and disks, then network cards, then character devices
+    VH_TRY(appendStorage(def, a));
+    VH_TRY(appendInterfaces(def, a));
     int serial = 0;
     for (const auto *list : {&def.devices.serials, &def.devices.consoles}) {
         for (const auto &c : *list) {

@@ -12,6 +12,7 @@
 #include <libvirt/virterror.h>
 
 #include "conf/xml.h"
+#include "drivers/qemu/disks.h"
 #include "drivers/qemu/migration.h"
 #include "util/files.h"
 #include "util/uuid.h"
@@ -275,6 +276,7 @@ Result<void> State::start(DomainObj &obj, bool paused, int reason, int incomingF
             return Error::make(VIR_FROM_QEMU, VIR_ERR_DEVICE_MISSING,
                                "mediated device '" + h.uuid + "' does not exist on this host (" + mdevPath(h.uuid) + ")");
     }
+    VH_TRY(checkDiskSources(*obj.def));
     unlink(gp.monitor.c_str());
     auto proc = Process::spawn(*argv, gp.log);
     if (!proc)
