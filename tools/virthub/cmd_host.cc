@@ -1,5 +1,5 @@
 // virthub shell: host and hypervisor commands (uri, version, hostname,
-// nodeinfo, capabilities).
+// nodeinfo, capabilities, domcapabilities).
 #include "command.h"
 #include "output.h"
 
@@ -117,6 +117,22 @@ static bool cmdCapabilities(Ctl &ctl, const Cmd &)
     return true;
 }
 
+static bool cmdDomCapabilities(Ctl &ctl, const Cmd &cmd)
+{
+    const char *virttype = nullptr, *emulatorbin = nullptr, *arch = nullptr, *machine = nullptr;
+    if (optString(ctl, cmd, "virttype", &virttype) < 0 || optString(ctl, cmd, "emulatorbin", &emulatorbin) < 0 ||
+        optString(ctl, cmd, "arch", &arch) < 0 || optString(ctl, cmd, "machine", &machine) < 0)
+        return false;
+    char *caps = virConnectGetDomainCapabilities(ctl.conn, emulatorbin, arch, machine, virttype, 0);
+    if (!caps) {
+        printError("failed to get emulator capabilities");
+        return false;
+    }
+    print("%s\n", caps);
+    free(caps);
+    return true;
+}
+
 static const OptDef optsNone[] = {
     {nullptr, OptType::Bool, 0, nullptr},
 };
@@ -125,9 +141,20 @@ static const OptDef optsVersion[] = {
     {nullptr, OptType::Bool, 0, nullptr},
 };
 
+static const OptDef optsDomCapabilities[] = {
+    {"virttype", OptType::String, 0, "virtualization type (/domain/@type)"},
+    {"emulatorbin", OptType::String, 0, "path to the emulator binary (/domain/devices/emulator)"},
+    {"arch", OptType::String, 0, "domain architecture (/domain/os/type/@arch)"},
+    {"machine", OptType::String, 0, "machine type (/domain/os/type/@machine)"},
+    {nullptr, OptType::Bool, 0, nullptr},
+};
+
 const CmdDef hostCommands[] = {
     {"capabilities", cmdCapabilities, optsNone, "print what the host and hypervisor support",
      "Print the capabilities document (XML) of the connection.", 0},
+    {"domcapabilities", cmdDomCapabilities, optsDomCapabilities, "print what a domain can be given",
+     "Print the domain capabilities document (XML) of an emulator, architecture,\n"
+     "machine type and virtualization type (each defaults as the hypervisor chooses).", 0},
     {"hostname", cmdHostname, optsNone, "print the name of the host", nullptr, 0},
     {"nodeinfo", cmdNodeinfo, optsNone, "summarise the host's CPUs and memory",
      "Print the CPU model, count, speed and topology and the memory size\n"

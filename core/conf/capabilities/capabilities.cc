@@ -749,6 +749,13 @@ void formatHost(xml::Writer &w, const CapsHost &host)
 void formatGuest(xml::Writer &w, const CapsGuest &guest)
 {
     w.start("guest");
+    if (!guest.comment.empty()) {
+        // "--" may not appear inside a comment
+        std::string text = guest.comment;
+        for (size_t at; (at = text.find("--")) != std::string::npos;)
+            text.replace(at, 2, "- -");
+        w.open().raw(std::string(static_cast<size_t>(w.depth()) * 2, ' ') + "<!-- " + text + " -->\n");
+    }
     w.element("os_type", guest.osType);
     w.start("arch").attr("name", guest.arch);
     w.element("wordsize", std::to_string(guest.wordsize));

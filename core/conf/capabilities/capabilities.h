@@ -144,6 +144,9 @@ struct CapsGuest {
         std::optional<bool> toggle;       // toggle='yes'|'no'
     };
     Feature features[static_cast<size_t>(CapsGuestFeature::Last)];
+    // Printed as an XML comment at the top of <guest>, which libvirt's parsers skip (e.g. why
+    // a domain type is not offered); not read back.
+    std::string comment;
 };
 
 struct CapabilitiesDef {

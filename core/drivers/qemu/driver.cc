@@ -10,6 +10,7 @@
 
 #include "drivers/check_flags.h"
 #include "drivers/qemu/capabilities.h"
+#include "drivers/qemu/domain_capabilities.h"
 #include "drivers/qemu/qemu_driver.h"
 
 namespace vh::drv::qemu {
@@ -83,7 +84,7 @@ Result<void> QemuDriver::connectGetVersion(virConnectPtr, unsigned long &hvVer)
 {
     utsname u{};
     uname(&u);
-    auto caps = probeEmulator(std::string("/usr/bin/qemu-system-") + u.machine, st_->paths.cache);
+    auto caps = probeEmulator(binaryForArch(u.machine), st_->paths.cache);
     if (!caps)
         return std::move(caps).error();
     hvVer = caps->version;
@@ -92,7 +93,15 @@ Result<void> QemuDriver::connectGetVersion(virConnectPtr, unsigned long &hvVer)
 
 Result<std::string> QemuDriver::connectGetCapabilities(virConnectPtr)
 {
-    return capabilitiesXML(installedEmulators(st_->paths.cache), st_->host);
+    return capabilitiesXML(installedEmulators(st_->paths.cache), st_->hostFacts());
+}
+
+Result<std::string> QemuDriver::connectGetDomainCapabilities(virConnectPtr, const char *emulatorbin, const char *arch,
+                                                             const char *machine, const char *virttype, unsigned int flags)
+{
+    VH_CHECK_FLAGS(VIR_FROM_QEMU, "qemu", flags, 0);
+    return domainCapabilitiesXML(emulatorbin, arch, machine, virttype, st_->paths.cache,
+                                 [this]() -> const HostFacts & { return st_->hostFacts(); });
 }
 
 Result<std::string> QemuDriver::connectGetHostname(virConnectPtr)
@@ -128,7 +137,7 @@ Result<std::string> QemuDriver::connectDomainXMLToNative(virConnectPtr, const ch
     auto def = conf::parseDomain(domainXml, st_->xmlopt, 0);
     if (!def)
         return std::move(def).error();
-    auto argv = buildCommandLine(**def, st_->guestPaths((*def)->name), st_->host);
+    auto argv = buildCommandLine(**def, st_->guestPaths((*def)->name), st_->hostFactsFor(**def));
     if (!argv)
         return std::move(argv).error();
     return formatArgv(*argv);

@@ -22,6 +22,8 @@ public:
     Result<void> connectGetVersion(virConnectPtr conn, unsigned long &hvVer) override;
     Result<std::string> connectGetCapabilities(virConnectPtr conn) override;
     Result<std::string> connectGetHostname(virConnectPtr conn) override;
+    Result<std::string> connectGetDomainCapabilities(virConnectPtr conn, const char *emulatorbin, const char *arch,
+                                                     const char *machine, const char *virttype, unsigned int flags) override;
     Result<int> connectIsAlive(virConnectPtr conn) override;
     Result<int> connectIsSecure(virConnectPtr conn) override;
     Result<int> connectIsEncrypted(virConnectPtr conn) override;

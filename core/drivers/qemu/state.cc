@@ -7,12 +7,15 @@
 #include <map>
 
 #include <sys/file.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <libvirt/virterror.h>
 
 #include "conf/xml.h"
 #include "drivers/qemu/disks.h"
+#include "drivers/qemu/domain_capabilities.h"
+#include "drivers/qemu/kvm_probe.h"
 #include "drivers/qemu/migration.h"
 #include "util/files.h"
 #include "util/uuid.h"
@@ -48,8 +51,29 @@ std::string uuidKey(const unsigned char *uuid)
 
 State::State(Paths p, int lockFd) : paths(std::move(p)), xmlopt(qemuXMLOptions()), lockFd_(lockFd)
 {
-    host.kvmMissingReason = "KVM is not probed yet (use type='qemu')";
     worker_ = std::thread([this] { work(); });
+}
+
+const HostFacts &State::hostFacts()
+{
+    std::call_once(hostOnce_, [this] {
+        utsname u{};
+        uname(&u);
+        std::string binary = binaryForArch(u.machine);
+        auto caps = probeEmulator(binary, paths.cache);
+        if (!caps) {
+            host_ = {false, "cannot probe " + binary + ": " + caps.error().message};
+            return;
+        }
+        KvmVerdict v = probeKvm(*caps, paths.cache);
+        host_ = {v.usable, v.reason};
+    });
+    return host_;
+}
+
+HostFacts State::hostFactsFor(const conf::DomainDef &def)
+{
+    return def.virtType == "kvm" ? hostFacts() : HostFacts{};
 }
 
 State::~State()
@@ -265,7 +289,7 @@ Result<void> State::connectMonitor(DomainObj &obj, std::chrono::milliseconds tim
 Result<void> State::start(DomainObj &obj, bool paused, int reason, int incomingFd)
 {
     GuestPaths gp = guestPaths(obj.def->name);
-    auto argv = buildCommandLine(*obj.def, gp, host);
+    auto argv = buildCommandLine(*obj.def, gp, hostFactsFor(*obj.def));
     if (!argv)
         return std::move(argv).error();
     if (incomingFd >= 0)

@@ -10,7 +10,8 @@
 //   R/log/qemu/NAME.log      its QEMU output
 //   R/run/qemu/driver.lock   held by the process managing R
 //   R/lib/qemu/save/NAME.save  a managed save image
-//   R/cache/qemu/capabilities/qemu-system-ARCH.caps   what each QEMU binary can do
+//   R/cache/qemu/capabilities/_usr_bin_qemu-system-ARCH.json   what each QEMU binary can do
+//   R/cache/qemu/capabilities/qemu-system-ARCH.kvm    whether KVM runs guests (kvm_probe.h)
 #pragma once
 
 #include <condition_variable>
@@ -75,7 +76,11 @@ public:
     std::vector<std::shared_ptr<DomainObj>> domains;   // in definition order
     std::shared_ptr<EventState> events = std::make_shared<EventState>();
     const conf::DomainXMLOptions &xmlopt;
-    HostFacts host;
+    // What the host offers guests, KVM above all: probed on first need (capabilities, domain
+    // capabilities, a domain of type 'kvm'), since the probe runs a test guest (kvm_probe.h).
+    const HostFacts &hostFacts();
+    // The facts a domain's command line needs: probed only for type='kvm'.
+    HostFacts hostFactsFor(const conf::DomainDef &def);
     int nextId = 1;
 
     // Lookups; callers hold `lock`.
@@ -145,6 +150,8 @@ private:
     // Marks a guest whose QEMU is gone as shut off; removes a transient one.
     void cleanup(DomainObj *obj, int reason, int eventDetail);
 
+    std::once_flag hostOnce_;
+    HostFacts host_;
     int lockFd_;
     unsigned long runs_ = 0;
     std::mutex notesLock_;
