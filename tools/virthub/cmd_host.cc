@@ -142,10 +142,10 @@ static const OptDef optsVersion[] = {
 };
 
 static const OptDef optsDomCapabilities[] = {
-    {"virttype", OptType::String, 0, "virtualization type (/domain/@type)"},
-    {"emulatorbin", OptType::String, 0, "path to the emulator binary (/domain/devices/emulator)"},
-    {"arch", OptType::String, 0, "domain architecture (/domain/os/type/@arch)"},
-    {"machine", OptType::String, 0, "machine type (/domain/os/type/@machine)"},
+    {"virttype", OptType::String, 0, "the domain type to ask about, e.g. qemu or kvm"},
+    {"emulatorbin", OptType::String, 0, "the QEMU binary to ask about, as in <emulator>"},
+    {"arch", OptType::String, 0, "the guest architecture, e.g. x86_64 or s390x"},
+    {"machine", OptType::String, 0, "the machine type, e.g. pc or q35"},
     {nullptr, OptType::Bool, 0, nullptr},
 };
 
