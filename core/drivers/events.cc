@@ -34,6 +34,13 @@ DomainEvent DomainEvent::payloadless(int eventID, const std::string &name, const
     return ev;
 }
 
+DomainEvent DomainEvent::device(int eventID, const std::string &name, const unsigned char *uuid, int id, const std::string &alias)
+{
+    DomainEvent ev = payloadless(eventID, name, uuid, id);
+    ev.devAlias = alias;
+    return ev;
+}
+
 EventState::~EventState()
 {
     if (timer_ >= 0)
@@ -176,6 +183,11 @@ void EventState::deliver(const Callback &c, const DomainEvent &ev)
         case VIR_DOMAIN_EVENT_ID_METADATA_CHANGE:
             reinterpret_cast<virConnectDomainEventMetadataChangeCallback>(c.cb)(
                 conn, dom, ev.metadataType, ev.nsuri.empty() ? nullptr : ev.nsuri.c_str(), c.opaque);
+            break;
+        case VIR_DOMAIN_EVENT_ID_DEVICE_ADDED:
+        case VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED:
+        case VIR_DOMAIN_EVENT_ID_DEVICE_REMOVAL_FAILED:
+            reinterpret_cast<virConnectDomainEventDeviceRemovedCallback>(c.cb)(conn, dom, ev.devAlias.c_str(), c.opaque);
             break;
         default:   // events without a payload (reboot, ...)
             c.cb(conn, dom, c.opaque);

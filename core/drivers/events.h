@@ -26,10 +26,13 @@ struct DomainEvent {
     int event = 0, detail = 0;     // lifecycle
     int metadataType = 0;          // metadata change
     std::string nsuri;
+    std::string devAlias;          // device added, removed or removal failed
 
     static DomainEvent lifecycle(const std::string &name, const unsigned char *uuid, int id, int event, int detail);
     // An event whose callback takes only the domain (reboot, control error).
     static DomainEvent payloadless(int eventID, const std::string &name, const unsigned char *uuid, int id);
+    // A device event (added, removed, removal failed) naming the device's alias.
+    static DomainEvent device(int eventID, const std::string &name, const unsigned char *uuid, int id, const std::string &alias);
 };
 
 class EventState : public std::enable_shared_from_this<EventState> {

@@ -600,6 +600,103 @@ BOOST_AUTO_TEST_CASE(save_restore_and_managed_save)
     BOOST_TEST(waitFor(serial, "reboot: Power down"), slurp(serial));
 }
 
+// Whether QEMU (pid) has the file open.
+bool holdsOpen(pid_t pid, const fs::path &file)
+{
+    std::error_code ec;
+    for (const auto &e : fs::directory_iterator("/proc/" + std::to_string(pid) + "/fd", ec))
+        if (fs::read_symlink(e.path(), ec) == file)
+            return true;
+    return false;
+}
+
+// Disks and network cards come and go while the Linux guest runs: QEMU opens the new disk's
+// file, and lets it go once the guest has given the device up (DEVICE_REMOVED); the config
+// changes with AFFECT_CONFIG, and only then.
+BOOST_AUTO_TEST_CASE(hotplug_disks_and_nics)
+{
+    Root root;
+    fs::path serial = root.dir / "serial.log";
+    fs::path image = root.dir / "data.qcow2";
+    BOOST_TEST_REQUIRE(std::system(("qemu-img create -q -f qcow2 " + image.string() + " 16M").c_str()) == 0);
+    EventLoop loop;
+    virConnectPtr conn = virConnectOpen(root.uri.c_str());
+    BOOST_TEST_REQUIRE(conn, lastError());
+    std::mutex lock;
+    std::vector<std::string> removed;
+    struct Seen {
+        std::mutex *lock;
+        std::vector<std::string> *removed;
+    } seen{&lock, &removed};
+    int cb = virConnectDomainEventRegisterAny(
+        conn, nullptr, VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED,
+        VIR_DOMAIN_EVENT_CALLBACK(+[](virConnectPtr, virDomainPtr, const char *alias, void *opaque) {
+            auto *s = static_cast<Seen *>(opaque);
+            std::lock_guard<std::mutex> g(*s->lock);
+            s->removed->push_back(alias);
+        }),
+        &seen, nullptr);
+    virDomainPtr dom = virDomainDefineXML(conn, linuxGuest("plug", "8b3e0fcd-4a5b-4c6d-9e7f-9a0b1c2d3e4f", serial).c_str());
+    BOOST_TEST_REQUIRE(dom, lastError());
+    BOOST_TEST_REQUIRE(virDomainCreate(dom) == 0, lastError());
+    BOOST_TEST_REQUIRE(waitFor(serial, "virthub-guest: ready"), slurp(serial));
+    pid_t pid = guestPid(root, "plug");
+
+    std::string disk = "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='" + image.string() +
+                       "'/><target dev='vdb' bus='virtio'/></disk>";
+    std::string nic = "<interface type='user'><mac address='52:54:00:aa:bb:01'/><model type='virtio'/></interface>";
+    BOOST_TEST_REQUIRE(virDomainAttachDevice(dom, disk.c_str()) == 0, lastError());
+    BOOST_TEST(holdsOpen(pid, image));
+    BOOST_TEST(virDomainAttachDevice(dom, disk.c_str()) == -1);
+    BOOST_TEST(lastError() == "operation failed: target vdb already exists");
+    BOOST_TEST_REQUIRE(virDomainAttachDevice(dom, nic.c_str()) == 0, lastError());
+    char *xml = virDomainGetXMLDesc(dom, 0);
+    BOOST_TEST(std::string(xml).find("<target dev='vdb' bus='virtio'/>") != std::string::npos, xml);
+    BOOST_TEST(std::string(xml).find("52:54:00:aa:bb:01") != std::string::npos);
+    free(xml);
+    xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
+    BOOST_TEST(std::string(xml).find("vdb") == std::string::npos);     // live only
+    free(xml);
+    std::string ide = "<disk type='file' device='disk'><source file='" + image.string() + "'/><target dev='hdb' bus='ide'/></disk>";
+    BOOST_TEST(virDomainAttachDevice(dom, ide.c_str()) == -1);
+    BOOST_TEST(lastError() == "Operation not supported: disk bus 'ide' cannot be hotplugged.");
+
+    // the guest gives the devices up (ACPI hot-unplug), then QEMU lets the file go
+    BOOST_TEST(virDomainDetachDevice(dom, disk.c_str()) == 0, lastError());
+    BOOST_TEST(virDomainDetachDevice(dom, nic.c_str()) == 0, lastError());
+    for (int i = 0; i < 1000; ++i) {
+        std::lock_guard<std::mutex> g(lock);
+        if (removed.size() >= 2)
+            break;
+        std::this_thread::sleep_for(10ms);
+    }
+    {
+        std::lock_guard<std::mutex> g(lock);
+        std::string got;
+        for (const auto &a : removed)
+            got += a + " ";
+        BOOST_TEST(got == "virtio-disk1 net0 ");
+    }
+    BOOST_TEST(!holdsOpen(pid, image));
+    xml = virDomainGetXMLDesc(dom, 0);
+    BOOST_TEST(std::string(xml).find("vdb") == std::string::npos);
+    free(xml);
+    BOOST_TEST(virDomainDetachDevice(dom, disk.c_str()) == -1);
+    BOOST_TEST(virGetLastError()->code == VIR_ERR_DEVICE_MISSING);
+
+    // the persistent config, for the next start
+    BOOST_TEST(virDomainAttachDeviceFlags(dom, disk.c_str(), VIR_DOMAIN_AFFECT_CONFIG) == 0, lastError());
+    BOOST_TEST(slurp(root.dir / "etc" / "qemu" / "plug.xml").find("<target dev='vdb' bus='virtio'/>") != std::string::npos);
+    BOOST_TEST(!holdsOpen(pid, image));
+    BOOST_TEST(virDomainDestroy(dom) == 0, lastError());
+    BOOST_TEST(virDomainCreate(dom) == 0, lastError());
+    BOOST_TEST(holdsOpen(guestPid(root, "plug"), image));
+    BOOST_TEST(virDomainDestroy(dom) == 0, lastError());
+    virDomainFree(dom);
+    virConnectDomainEventDeregisterAny(conn, cb);
+    virConnectClose(conn);
+}
+
 // QEMU takes at most one vfio-ap mediated device: define and start refuse a second, a stored
 // config holding two still loads and is listed so it can be fixed, and starting a guest whose
 // mediated device is not on the host names it. An s390x guest itself runs under TCG.

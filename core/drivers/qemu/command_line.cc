@@ -110,6 +110,16 @@ Result<void> validateForQemu(const conf::DomainDef &def)
     return {};
 }
 
+void assignAliases(conf::DomainDef &def)
+{
+    for (auto &disk : def.devices.disks)
+        if (disk.info.alias.empty())
+            disk.info.alias = diskAlias(def, disk);
+    for (size_t i = 0; i < def.devices.interfaces.size(); ++i)
+        if (def.devices.interfaces[i].info.alias.empty())
+            def.devices.interfaces[i].info.alias = "net" + std::to_string(i);
+}
+
 Result<std::vector<std::string>> buildCommandLine(const conf::DomainDef &def, const GuestPaths &paths, const HostFacts &host)
 {
     VH_TRY(validateForQemu(def));

@@ -32,6 +32,10 @@ std::string emulatorFor(const conf::DomainDef &def);
 // Where the host shows a mediated device.
 std::string mdevPath(const std::string &uuid);
 
+// Gives every disk and network card the alias QEMU will know it by (libvirt's names), so that
+// the running definition keeps them while devices come and go.
+void assignAliases(conf::DomainDef &def);
+
 // argv, argv[0] being the emulator.
 Result<std::vector<std::string>> buildCommandLine(const conf::DomainDef &def, const GuestPaths &paths, const HostFacts &host);
 

@@ -75,6 +75,16 @@ public:
     Result<void> domainManagedSaveRemove(virDomainPtr dom, unsigned int flags) override;
     Result<std::string> domainManagedSaveGetXMLDesc(virDomainPtr domain, unsigned int flags) override;
 
+    // hot-plug (domain_devices.cc)
+    Result<void> domainAttachDeviceFlags(virDomainPtr domain, const char *xml, unsigned int flags) override;
+    Result<void> domainDetachDeviceFlags(virDomainPtr domain, const char *xml, unsigned int flags) override;
+
+    // What a device's XML names: its kind (the root element) and how a domain's device is
+    // matched with it (a disk's target, an interface's MAC address).
+    struct DeviceRef {
+        std::string kind, key;
+    };
+
 private:
     Result<DomainObj *> find(virDomainPtr dom, std::unique_lock<std::mutex> &g);
     Result<DomainObj *> findActive(virDomainPtr dom, std::unique_lock<std::mutex> &g);
@@ -92,6 +102,9 @@ private:
     Result<DomainObj *> launch(std::unique_ptr<conf::DomainDef> def, bool paused, int reason, int incomingFd);
     Result<void> saveTo(DomainObj *obj, const std::string &path, const char *dxml, unsigned int flags);
     Result<void> resumeManagedSave(DomainObj &obj, unsigned int flags);
+    Result<void> attachLive(DomainObj &obj, const conf::DomainDef &with, const DeviceRef &ref);
+    // device_del, then up to 5 s for the guest to let the device go (g is released meanwhile).
+    Result<void> detachLive(DomainObj &obj, const DeviceRef &ref, std::unique_lock<std::mutex> &g);
 
     std::shared_ptr<State> st_;
 };

@@ -289,6 +289,7 @@ Result<void> State::connectMonitor(DomainObj &obj, std::chrono::milliseconds tim
 Result<void> State::start(DomainObj &obj, bool paused, int reason, int incomingFd)
 {
     GuestPaths gp = guestPaths(obj.def->name);
+    assignAliases(*obj.def);
     auto argv = buildCommandLine(*obj.def, gp, hostFactsFor(*obj.def));
     if (!argv)
         return std::move(argv).error();
@@ -356,6 +357,8 @@ void State::cleanup(DomainObj *obj, int reason, int eventDetail)
     obj->monitor.reset();
     obj->process = Process();
     obj->fakeReboot = false;
+    obj->unplugging.clear();
+    deviceRemoved.notify_all();
     unlink(statusFile(obj->def->name).c_str());
     unlink(guestPaths(obj->def->name).monitor.c_str());
     obj->state = VIR_DOMAIN_SHUTOFF;
@@ -417,6 +420,9 @@ void State::handle(const MonitorNote &n)
     } else if (n.event == "RESET") {
         // a guest reboot or system_reset: QEMU reset the machine and it runs on
         events->queue(DomainEvent::payloadless(VIR_DOMAIN_EVENT_ID_REBOOT, obj->def->name, obj->def->uuid, obj->def->id));
+    } else if (n.event == "DEVICE_DELETED") {
+        if (n.data.contains("device"))
+            removeDevice(*obj, n.data["device"].get<std::string>());
     } else if (n.seq <= obj->settled) {
         return;      // caused by a command whose effect the caller recorded
     } else if (n.event == "STOP" && obj->state == VIR_DOMAIN_RUNNING) {

@@ -16,6 +16,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -50,7 +51,9 @@ struct DomainObj {
     std::unique_ptr<Monitor> monitor;
     unsigned long run = 0;          // which start the monitor's events belong to
     unsigned long settled = 0;      // the monitor's events up to this one are reflected in state
-    bool fakeReboot = false;        // the next guest power-off restarts it (virDomainReboot, on_poweroff='restart')
+    bool fakeReboot = false;
+    // devices asked to go (device_del) whose DEVICE_DELETED has not come: alias -> block nodes
+    std::map<std::string, std::vector<std::string>> unplugging;        // the next guest power-off restarts it (virDomainReboot, on_poweroff='restart')
 
     bool active() const { return def->id >= 0; }
     conf::DomainDef &config() { return newDef ? *newDef : *def; }
@@ -125,6 +128,10 @@ public:
     // Runs a QMP command that changes the guest's run state, which the caller then records:
     // the events it caused are not reported again.
     Result<Json> control(DomainObj &obj, const std::string &command);
+    // QEMU let a device go (DEVICE_DELETED): out of the running definition, its backend
+    // (block nodes, netdev) removed, DEVICE_REMOVED announced (domain_devices.cc).
+    void removeDevice(DomainObj &obj, const std::string &alias);
+    std::condition_variable deviceRemoved;     // notified with `lock` held
 
 private:
     // What a monitor reported, handled by the worker thread: the reader thread must not wait
