@@ -321,7 +321,17 @@ case $go_status in ok | "dry run" | "not built")
     fi ;;
 esac
 
-# ---- 7. report
+# ---- 7. the QEMU driver: real guests started and destroyed, beside plain QEMU and libvirtd
+if apt_install libvirt-daemon-system qemu-system-x86; then
+    log "QEMU: createXML and destroy, plain QEMU vs virthub vs libvirtd (bench/qemu/start_destroy.py)"
+    PYTHONPATH=$VH_PYPATH timeout 1800 "$PY" "$BENCH/qemu/start_destroy.py" --runs 5 > "$RESULTS/qemu.md" ||
+        log "the QEMU section failed"
+    cat "$RESULTS/qemu.md" >&2 || true
+else
+    log "libvirt-daemon-system unavailable: the QEMU section is skipped"
+fi
+
+# ---- 8. report
 commit=$(git -C "$ROOT" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 [ -n "$(git -C "$ROOT" status --porcelain 2>/dev/null)" ] && commit="$commit+dirty"
 python3 "$BENCH/report.py" --vh-libdir "$VH_LIBDIR" \
