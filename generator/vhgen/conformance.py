@@ -10,7 +10,8 @@ expect:
     - {call: virDomainLookupByName, args: [$conn, test], as: dom}
 
 Expected values: the return value is `ret`, an output argument by its name, a struct field as
-`info.state`, a list (names, objects by name, ids) sorted, typed parameters as a mapping.
+`info.state`, a list (names, objects by name, ids) sorted, typed parameters as a mapping, the
+bytes a buffer received as a string of hex digits.
 "*" accepts any value; {contains: s} a string holding s. Event steps record delivered domain
 events: {events: register, conn: $c, dom: null, as: id} and {events: run, expect: [...]}.
 
@@ -37,13 +38,16 @@ INPUT_KINDS = {'object', 'string', 'in', 'flags', 'uuid_string', 'uuid_in', 'aut
                'callback', 'free_callback', 'opaque', 'struct_free', 'struct_in', 'struct_list_in'}
 OUTPUT_KINDS = {'out', 'struct_out', 'array_out', 'uuid_out', 'uuid_string_out', 'names_out', 'ids_out',
                 'object_list_out', 'string_list_out', 'typed_params_fill', 'typed_params_alloc', 'borrowed_string_out',
-                'error_out'}
+                'error_out', 'buffer_out'}
 EVENT_IDS = {'lifecycle': 'VIR_DOMAIN_EVENT_ID_LIFECYCLE', 'reboot': 'VIR_DOMAIN_EVENT_ID_REBOOT',
              'metadata_change': 'VIR_DOMAIN_EVENT_ID_METADATA_CHANGE'}
 
 
 class ScenarioError(Exception):
     pass
+
+
+BUFFER_MAX = 4096      # the largest buffer a scenario may ask a call to fill
 
 
 def consumed_counts(fn):
@@ -144,7 +148,11 @@ def check(api: Api, scenarios):
                 if len(step.get('args', [])) != len(want):
                     raise ScenarioError('%s: %s takes %d inputs (%s), got %d' % (
                         where, fn.name, len(want), ', '.join(a.name for a in want), len(step.get('args', []))))
+                given = dict(zip([a.name for a in want], step.get('args', [])))
                 for a in fn.args:
+                    size = given.get(a.attr('size')) if a.kind == 'buffer_out' else None
+                    if size is not None and not (isinstance(size, int) and 0 <= size <= BUFFER_MAX):
+                        raise ScenarioError('%s: %s asks for %r bytes (at most %d)' % (where, a.name, size, BUFFER_MAX))
                     if a.kind not in INPUT_KINDS | OUTPUT_KINDS and a.name not in consumed_counts(fn):
                         raise ScenarioError('%s: %s argument %s (%s) is not supported in scenarios' % (where, fn.name, a.name, a.kind))
             elif step.get('events') not in ('register', 'run', 'register_legacy', 'deregister_legacy'):
@@ -351,6 +359,11 @@ class CRunner:
                 call.append('o_' + a.name)
                 printers.append((a.name, 'put_strs(o_%s, r)' % a.name))
                 frees.append('free_strs(o_%s, r);' % a.name)
+            elif k == 'buffer_out':
+                # a buffer the call fills, as large as the scenario's size input says
+                decls.append('char o_%s[%d];' % (a.name, BUFFER_MAX))
+                call.append('o_' + a.name)
+                printers.append((a.name, 'put_hex(o_%s, r)' % a.name))
             elif k == 'array_out' and pointee(a.ctype) == 'unsigned long long':
                 decls.append('unsigned long long o_%s[64];' % a.name)
                 call.append('o_' + a.name)
@@ -585,6 +598,14 @@ UNUSED_OK static inline int r_contains(const char *haystack, const char *needle)
 static void put_int(long long v) { printf("%lld", v); }
 static void put_uint(unsigned long long v) { printf("%llu", v); }
 UNUSED_OK static inline void put_double(double v) { printf("%g", v); }
+
+/* The first n bytes of a buffer as a string of hex digits. */
+UNUSED_OK static inline void put_hex(const char *data, long long n)
+{
+    putchar('"');
+    for (long long i = 0; i < n; i++) printf("%02x", (unsigned char)data[i]);
+    putchar('"');
+}
 
 UNUSED_OK static inline void put_uuid(const unsigned char *u)
 {

@@ -118,6 +118,8 @@ def render_value(v):
         return '{' + ','.join('%s=%s' % (k, render_value(x)) for k, x in sorted(v.items())) + '}'
     if isinstance(v, list):
         return '[' + ','.join(sorted(render_value(x) for x in v)) + ']'
+    if isinstance(v, bytes) and len(v) != 16:
+        return json.dumps(v.hex())      # a buffer's bytes, as the C runner prints them
     if isinstance(v, bytes) and len(v) == 16:
         h = v.hex()
         return json.dumps('%s-%s-%s-%s-%s' % (h[:8], h[8:12], h[12:16], h[16:20], h[20:]))

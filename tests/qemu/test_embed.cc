@@ -18,6 +18,11 @@
 #include <thread>
 #include <vector>
 
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -809,3 +814,315 @@ BOOST_AUTO_TEST_CASE(domain_capabilities_and_kvm_verdict)
     }
     virConnectClose(conn);
 }
+
+// Streams over the QEMU driver: the guest's serial console (a pty) and its screen.
+BOOST_AUTO_TEST_SUITE(streams)
+
+namespace {
+
+// The Linux guest with its serial port on a pty (the console virDomainOpenConsole opens).
+std::string linuxGuestOnPty(const std::string &name, const std::string &uuid)
+{
+    std::string xml = linuxGuest(name, uuid, "/dev/null");
+    size_t from = xml.find("<serial"), to = xml.find("</serial>") + 9;
+    return xml.replace(from, to - from, "<serial type='pty'/>");
+}
+
+// What a console stream's event callback has read, and whether it heard the stream end.
+struct ConsoleReader {
+    std::mutex lock;
+    std::string text;
+    bool ended = false;
+    static void onEvent(virStreamPtr st, int events, void *opaque)
+    {
+        auto *self = static_cast<ConsoleReader *>(opaque);
+        std::lock_guard<std::mutex> g(self->lock);
+        if (events & (VIR_STREAM_EVENT_ERROR | VIR_STREAM_EVENT_HANGUP))
+            self->ended = true;
+        if (!(events & VIR_STREAM_EVENT_READABLE))
+            return;
+        char buf[1024];
+        for (int i = 0; i < 64; ++i) {
+            int n = virStreamRecv(st, buf, sizeof buf);
+            if (n <= 0) {
+                self->ended |= n != -2;
+                break;
+            }
+            self->text.append(buf, n);
+        }
+    }
+    // Until pred holds (60 s at most: a boot takes ~5 s under TCG).
+    template <class Pred>
+    bool waitUntil(Pred pred)
+    {
+        for (int i = 0; i < 1200; ++i) {
+            {
+                std::lock_guard<std::mutex> g(lock);
+                if (pred(*this))
+                    return true;
+            }
+            std::this_thread::sleep_for(50ms);
+        }
+        return false;
+    }
+};
+
+// The last error as "code message".
+std::string errorCodeAndMessage()
+{
+    virErrorPtr e = virGetLastError();
+    return (e ? std::to_string(e->code) : "none") + " " + lastError();
+}
+
+// A virthub shell in another process with its stdin and stdout on pipes (stdin not a tty).
+struct ShellProcess {
+    pid_t pid = -1;
+    int in = -1, out = -1;
+    std::string output;
+    ShellProcess(const Root &root, const std::string &commands)
+    {
+        int toChild[2], fromChild[2];
+        BOOST_TEST_REQUIRE(pipe2(toChild, O_CLOEXEC) == 0);
+        BOOST_TEST_REQUIRE(pipe2(fromChild, O_CLOEXEC) == 0);
+        pid = fork();
+        if (pid == 0) {
+            dup2(toChild[0], 0);
+            dup2(fromChild[1], 1);
+            dup2(fromChild[1], 2);
+            execl(VH_SHELL, VH_SHELL, "-c", root.uri.c_str(), commands.c_str(), static_cast<char *>(nullptr));
+            _exit(127);
+        }
+        close(toChild[0]);
+        close(fromChild[1]);
+        in = toChild[1];
+        out = fromChild[0];
+    }
+    // Reads until the output holds text or 60 s pass.
+    bool readUntil(const std::string &text)
+    {
+        for (int i = 0; i < 600 && output.find(text) == std::string::npos; ++i) {
+            pollfd p{out, POLLIN, 0};
+            if (poll(&p, 1, 100) <= 0)
+                continue;
+            char buf[4096];
+            ssize_t n = read(out, buf, sizeof buf);
+            if (n <= 0)
+                break;
+            output.append(buf, n);
+        }
+        return output.find(text) != std::string::npos;
+    }
+    // Its exit status, after 20 s at most (killed then).
+    int wait()
+    {
+        int status = 0;
+        for (int i = 0; i < 200; ++i) {
+            if (waitpid(pid, &status, WNOHANG) == pid)
+                return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+            std::this_thread::sleep_for(100ms);
+        }
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        return -1;
+    }
+    ~ShellProcess()
+    {
+        close(in);
+        close(out);
+    }
+};
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(console_of_a_linux_guest)
+{
+    Root root;
+    virConnectPtr conn = virConnectOpen(root.uri.c_str());
+    BOOST_TEST_REQUIRE(conn, lastError());
+    EventLoop loop;     // where the console streams' callbacks run
+    virDomainPtr dom = virDomainDefineXML(conn, linuxGuestOnPty("linux", "8b3e0fcd-4a5b-4c6d-9e7f-0a1b2c3d4e5f").c_str());
+    BOOST_TEST_REQUIRE(dom, lastError());
+    // paused, so that the console is open before the guest writes anything
+    BOOST_TEST_REQUIRE(virDomainCreateWithFlags(dom, VIR_DOMAIN_START_PAUSED) == 0, lastError());
+
+    // the live XML shows the pty QEMU chose
+    char *xml = virDomainGetXMLDesc(dom, 0);
+    BOOST_TEST_REQUIRE(xml);
+    std::string live = xml;
+    free(xml);
+    size_t at = live.find("<source path='/dev/pts/");
+    BOOST_TEST_REQUIRE(at != std::string::npos, live);
+    std::string pty = live.substr(at + 14, live.find('\'', at + 14) - at - 14);
+    BOOST_TEST(live.find("<console type='pty' tty='" + pty + "'>") != std::string::npos, live);
+    BOOST_TEST(live.find("<alias name='serial0'/>") != std::string::npos, live);
+    xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
+    BOOST_TEST(std::string(xml).find("/dev/pts/") == std::string::npos);
+    free(xml);
+
+    virStreamPtr first = virStreamNew(conn, VIR_STREAM_NONBLOCK);
+    BOOST_TEST_REQUIRE(virDomainOpenConsole(dom, nullptr, first, 0) == 0, lastError());
+    ConsoleReader reader;
+    BOOST_TEST_REQUIRE(virStreamEventAddCallback(first, VIR_STREAM_EVENT_READABLE, ConsoleReader::onEvent, &reader, nullptr) == 0);
+    BOOST_TEST_REQUIRE(virDomainResume(dom) == 0, lastError());
+    BOOST_TEST_REQUIRE(reader.waitUntil([](ConsoleReader &r) { return r.text.find("virthub-guest: ready") != std::string::npos; }),
+                       reader.text);
+
+    // one session per device: a second open is refused, unless forced
+    virStreamPtr second = virStreamNew(conn, VIR_STREAM_NONBLOCK);
+    BOOST_TEST(virDomainOpenConsole(dom, nullptr, second, 0) == -1);
+    BOOST_TEST(virGetLastError()->code == VIR_ERR_OPERATION_FAILED);
+    BOOST_TEST(lastError() == "operation failed: Active console session exists for this domain");
+    BOOST_TEST(virDomainOpenConsole(dom, "serial0", second, VIR_DOMAIN_CONSOLE_SAFE) == -1);
+    BOOST_TEST(virGetLastError()->code == VIR_ERR_OPERATION_FAILED);
+    BOOST_TEST(virDomainOpenConsole(dom, "serial0", second, VIR_DOMAIN_CONSOLE_FORCE) == 0, lastError());
+    // the old session hears that it ended, from the loop; reading it fails
+    BOOST_TEST(reader.waitUntil([](ConsoleReader &r) { return r.ended; }));
+    char buf[64];
+    BOOST_TEST(virStreamRecv(first, buf, sizeof buf) == -1);
+    BOOST_TEST(virStreamEventRemoveCallback(first) == 0);
+    // the new one has nothing to read yet, and writes to the guest
+    BOOST_TEST(virStreamRecv(second, buf, sizeof buf) == -2);
+    BOOST_TEST(virStreamSend(second, "\r", 1) == 1, lastError());
+    BOOST_TEST(virStreamFinish(second) == 0);
+    BOOST_TEST(virStreamFinish(second) == -1);
+    virStreamFree(first);
+    virStreamFree(second);
+
+    // devices by alias; one that does not exist
+    virStreamPtr st = virStreamNew(conn, 0);
+    BOOST_TEST(virDomainOpenConsole(dom, "nope", st, 0) == -1);
+    BOOST_TEST(errorCodeAndMessage() == std::to_string(VIR_ERR_INTERNAL_ERROR) + " internal error: cannot find character device nope");
+    BOOST_TEST(virDomainOpenConsole(dom, nullptr, st, 4) == -1);
+    BOOST_TEST(virGetLastError()->code == VIR_ERR_INVALID_ARG);
+    virStreamFree(st);
+    virDomainFree(dom);
+    virConnectClose(conn);
+
+    // the shell's console in another process (this one lets the directory go): the banner, then
+    // the guest's output after a reset, until ^]
+    {
+        ShellProcess shell(root, "reset linux; console linux");
+        BOOST_TEST(shell.readUntil("Connected to domain 'linux'\nEscape character is ^] (Ctrl + ])\n"), shell.output);
+        BOOST_TEST(shell.readUntil("virthub-guest: ready"), shell.output);
+        BOOST_TEST(write(shell.in, "\x1d", 1) == 1);
+        BOOST_TEST(shell.wait() == 0, shell.output);
+    }
+
+    // a guest that is not running has no console
+    conn = virConnectOpen(root.uri.c_str());
+    BOOST_TEST_REQUIRE(conn, lastError());
+    dom = virDomainLookupByName(conn, "linux");
+    BOOST_TEST_REQUIRE(dom, lastError());
+    BOOST_TEST(virDomainDestroy(dom) == 0, lastError());
+    st = virStreamNew(conn, 0);
+    BOOST_TEST(virDomainOpenConsole(dom, nullptr, st, 0) == -1);
+    BOOST_TEST(errorCodeAndMessage() == std::to_string(VIR_ERR_OPERATION_INVALID) + " Requested operation is not valid: domain is not running");
+    virStreamFree(st);
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
+BOOST_AUTO_TEST_CASE(screenshot_of_a_vga_guest)
+{
+    Root root;
+    fs::path vnc = root.dir / "vnc.sock";
+    std::string xml = guestNamed("shot", "9c4f1ade-5b6c-4d7e-8f90-1a2b3c4d5e6f");
+    xml.replace(xml.find("<memballoon"), 0,
+                "<serial type='file'><source path='" + (root.dir / "serial.log").string() + "'/></serial>"
+                "<graphics type='vnc'><listen type='socket' socket='" + vnc.string() + "'/></graphics>"
+                "<video><model type='vga'/></video>");
+    virConnectPtr conn = virConnectOpen(root.uri.c_str());
+    BOOST_TEST_REQUIRE(conn, lastError());
+    virDomainPtr dom = virDomainDefineXML(conn, xml.c_str());
+    BOOST_TEST_REQUIRE(dom, lastError());
+    virStreamPtr st = virStreamNew(conn, 0);
+    BOOST_TEST(virDomainScreenshot(dom, st, 0, 0) == nullptr);
+    BOOST_TEST(errorCodeAndMessage() == std::to_string(VIR_ERR_OPERATION_INVALID) + " Requested operation is not valid: domain is not running");
+    BOOST_TEST_REQUIRE(virDomainCreate(dom) == 0, lastError());
+    BOOST_TEST(fs::exists(vnc));     // QEMU's VNC server listens there
+
+    char *mime = virDomainScreenshot(dom, st, 0, 0);
+    BOOST_TEST_REQUIRE(mime, lastError());
+    BOOST_TEST(std::string(mime) == "image/x-portable-pixmap");
+    free(mime);
+    std::string image;
+    char buf[65536];
+    int n = 0;
+    for (int i = 0; i < 10000 && (n = virStreamRecv(st, buf, sizeof buf)) > 0; ++i)
+        image.append(buf, n);
+    BOOST_TEST(n == 0, lastError());
+    BOOST_TEST(virStreamFinish(st) == 0);
+    virStreamFree(st);
+    // a binary PPM: "P6", width, height, maxval 255, then width * height RGB triples
+    std::istringstream header(image);
+    std::string magic;
+    int width = 0, height = 0, maxval = 0;
+    header >> magic >> width >> height >> maxval;
+    BOOST_TEST(magic == "P6");
+    BOOST_TEST(width > 0);
+    BOOST_TEST(height > 0);
+    BOOST_TEST(maxval == 255);
+    BOOST_TEST(image.size() == static_cast<size_t>(header.tellg()) + 1 + static_cast<size_t>(width) * height * 3);
+    // no leftover dump files in the state directory
+    for (const auto &e : fs::directory_iterator(root.dir / "run" / "qemu"))
+        BOOST_TEST(e.path().filename().string().find("screendump") == std::string::npos);
+
+    // screens beyond the adapter's heads, unknown flags
+    st = virStreamNew(conn, 0);
+    BOOST_TEST(virDomainScreenshot(dom, st, 1, 0) == nullptr);
+    BOOST_TEST(errorCodeAndMessage() == std::to_string(VIR_ERR_INVALID_ARG) + " invalid argument: no such screen ID");
+    BOOST_TEST(virDomainScreenshot(dom, st, 0, 1) == nullptr);
+    BOOST_TEST(virGetLastError()->code == VIR_ERR_INVALID_ARG);
+    // the serial port is a file, not a pty
+    BOOST_TEST(virDomainOpenConsole(dom, nullptr, st, 0) == -1);
+    BOOST_TEST(errorCodeAndMessage() == std::to_string(VIR_ERR_INTERNAL_ERROR) + " internal error: character device serial0 is not using a PTY");
+    virStreamFree(st);
+
+    // a guest without video has no screen
+    virDomainPtr blind = virDomainCreateXML(conn, guestNamed("blind", "0d5a2bef-6c7d-4e8f-9a01-2b3c4d5e6f70").c_str(), 0);
+    BOOST_TEST_REQUIRE(blind, lastError());
+    st = virStreamNew(conn, 0);
+    BOOST_TEST(virDomainScreenshot(blind, st, 0, 0) == nullptr);
+    BOOST_TEST(errorCodeAndMessage() == std::to_string(VIR_ERR_OPERATION_FAILED) + " operation failed: no screens to take screenshot from");
+    virStreamFree(st);
+    BOOST_TEST(virDomainDestroy(blind) == 0);
+    virDomainFree(blind);
+
+    // VNC on an address with autoport: a free port from 5900 on, in the live XML, where QEMU answers
+    std::string autoXml = guestNamed("auto", "1e6b3cf0-7d8e-4f90-8a12-3c4d5e6f7081");
+    autoXml.replace(autoXml.find("<memballoon"), 0, "<graphics type='vnc' autoport='yes' listen='127.0.0.1'/>");
+    virDomainPtr autoDom = virDomainCreateXML(conn, autoXml.c_str(), 0);
+    BOOST_TEST_REQUIRE(autoDom, lastError());
+    char *autoLive = virDomainGetXMLDesc(autoDom, 0);
+    std::string autoText = autoLive;
+    free(autoLive);
+    size_t portAt = autoText.find("<graphics type='vnc' port='");
+    BOOST_TEST_REQUIRE(portAt != std::string::npos, autoText);
+    int port = std::stoi(autoText.substr(portAt + 27));
+    BOOST_TEST(port >= 5900);
+    BOOST_TEST(autoText.find("<video>") != std::string::npos, autoText);    // libvirt adds one for the display
+    int sock = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    BOOST_TEST_REQUIRE(connect(sock, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0);
+    pollfd p{sock, POLLIN, 0};
+    char greeting[12] = {};
+    BOOST_TEST(poll(&p, 1, 10000) == 1);
+    BOOST_TEST(read(sock, greeting, sizeof greeting) == 12);
+    BOOST_TEST(std::string(greeting, 4) == "RFB ");
+    close(sock);
+    BOOST_TEST(virDomainDestroy(autoDom) == 0);
+    virDomainFree(autoDom);
+    virDomainFree(dom);
+    virConnectClose(conn);
+
+    // the shell, in another process, writes the file
+    fs::path file = root.dir / "shot.ppm";
+    std::string out = root.shell("screenshot shot " + file.string());
+    BOOST_TEST(out == "Screenshot saved to " + file.string() + ", with type of image/x-portable-pixmap\n\n", out);
+    BOOST_TEST(slurp(file).rfind("P6\n", 0) == 0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

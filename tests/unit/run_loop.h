@@ -12,6 +12,14 @@ namespace vh::test {
 
 inline void noop(int, void *) {}
 
+// Makes virthub's own loop the registered one (the first registration in a process wins).
+inline void useDefaultLoop()
+{
+    namespace loop = vh::event::loop;
+    vh::event::registerImpl({loop::addHandle, loop::updateHandle, loop::removeHandle, loop::addTimeout,
+                             loop::updateTimeout, loop::removeTimeout});
+}
+
 // Runs the loop until pred() holds or `ms` pass. A 5 ms guard timer keeps every poll short.
 inline bool runUntil(const std::function<bool()> &pred, int ms = 2000)
 {

@@ -24,14 +24,10 @@ namespace {
 
 using vh::test::noop;
 using vh::test::runUntil;
+using vh::test::useDefaultLoop;
 
 namespace loop = vh::event::loop;
 
-void useDefaultLoop()
-{
-    vh::event::registerImpl({loop::addHandle, loop::updateHandle, loop::removeHandle, loop::addTimeout,
-                             loop::updateTimeout, loop::removeTimeout});
-}
 
 
 void runFor(int ms)

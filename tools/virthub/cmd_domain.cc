@@ -1420,6 +1420,9 @@ const CmdDef domainManagementCommands[] = {
     {"autostart", cmdAutostart, optsAutostart, "set whether a domain starts with the host",
      "Mark a domain to be started when the host boots, or clear the mark\n"
      "with --disable.", 0},
+    {"console", cmdConsole, consoleOpts, "connect to the serial console of a domain",
+     "Copy the terminal to a domain's console and its output back until\n"
+     "the escape character (^]) is typed or the console ends.", 0},
     {"create", cmdCreate, optsCreate, "start a transient domain described by an XML file",
      "Start a new domain from an XML description, without storing its\n"
      "configuration.", 0},
@@ -1460,6 +1463,9 @@ const CmdDef domainManagementCommands[] = {
     {"save", cmdSave, optsSave, "write a domain's state to a file and stop it",
      "Stop a running domain after writing its memory and device state to\n"
      "a file that 'restore' can read.", 0},
+    {"screenshot", cmdScreenshot, screenshotOpts, "save the screen of a domain to a file",
+     "Capture the current screen of a running domain's video adapter; the\n"
+     "image type is the hypervisor's (PPM for QEMU).", 0},
     {"setmaxmem", cmdSetmaxmem, optsSetmaxmem, "set the memory limit of a domain",
      "Set the largest amount of memory the domain may be given.", 0},
     {"setmem", cmdSetmem, optsSetmem, "set the memory size of a domain",

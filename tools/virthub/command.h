@@ -108,6 +108,11 @@ extern const CmdDef domainManagementCommands[];
 extern const CmdDef domainMonitoringCommands[];
 extern const CmdDef eventCommands[];
 extern const CmdDef shellCommands[];
+// Stream commands (cmd_streams.cc), listed with the domain management commands.
+extern const OptDef consoleOpts[];
+extern const OptDef screenshotOpts[];
+bool cmdConsole(Ctl &ctl, const Cmd &cmd);
+bool cmdScreenshot(Ctl &ctl, const Cmd &cmd);
 
 // ---- parsing -------------------------------------------------------------
 // Parse one command from already split words (argv mode).  Prints the

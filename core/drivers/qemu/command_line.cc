@@ -5,6 +5,7 @@
 #include "drivers/qemu/capabilities.h"
 #include "drivers/qemu/device_props.h"
 #include "drivers/qemu/disks.h"
+#include "drivers/qemu/graphics.h"
 #include "drivers/qemu/nics.h"
 #include "util/uuid.h"
 
@@ -57,10 +58,7 @@ Result<void> validateForQemu(const conf::DomainDef &def)
         VH_TRY(validateDisk(def, disk));
     for (const auto &net : d.interfaces)
         VH_TRY(validateInterface(def, net));
-    if (!d.graphics.empty())
-        return unsupported("graphics");
-    if (!d.videos.empty())
-        return unsupported("video");
+    VH_TRY(validateDisplay(def));
     // mediated devices: vfio-ap (s390x crypto adapters), at most one per domain
     int vfioAp = 0;
     for (const auto &h : d.hostdevs) {
@@ -180,6 +178,7 @@ Result<std::vector<std::string>> buildCommandLine(const conf::DomainDef &def, co
             ++serial;
         }
     }
+    appendDisplay(def, a);
     for (size_t i = 0; i < def.devices.hostdevs.size(); ++i)
         add({"-device", "vfio-ap,id=hostdev" + std::to_string(i) + ",sysfsdev=" + mdevPath(def.devices.hostdevs[i].uuid)});
     for (const auto &m : def.devices.memballoons) {

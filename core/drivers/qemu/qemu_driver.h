@@ -85,6 +85,11 @@ public:
         std::string kind, key;
     };
 
+    // streams (console.cc, screenshot.cc)
+    Result<void> domainOpenConsole(virDomainPtr dom, const char *dev_name, virStreamPtr st, unsigned int flags) override;
+    Result<std::string> domainScreenshot(virDomainPtr domain, virStreamPtr stream, unsigned int screen,
+                                         unsigned int flags) override;
+
 private:
     Result<DomainObj *> find(virDomainPtr dom, std::unique_lock<std::mutex> &g);
     Result<DomainObj *> findActive(virDomainPtr dom, std::unique_lock<std::mutex> &g);

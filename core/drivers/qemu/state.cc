@@ -13,8 +13,10 @@
 #include <libvirt/virterror.h>
 
 #include "conf/xml.h"
+#include "drivers/qemu/console.h"
 #include "drivers/qemu/disks.h"
 #include "drivers/qemu/domain_capabilities.h"
+#include "drivers/qemu/graphics.h"
 #include "drivers/qemu/kvm_probe.h"
 #include "drivers/qemu/migration.h"
 #include "util/files.h"
@@ -289,8 +291,12 @@ Result<void> State::connectMonitor(DomainObj &obj, std::chrono::milliseconds tim
 Result<void> State::start(DomainObj &obj, bool paused, int reason, int incomingFd)
 {
     GuestPaths gp = guestPaths(obj.def->name);
-    assignAliases(*obj.def);
-    auto argv = buildCommandLine(*obj.def, gp, hostFactsFor(*obj.def));
+    // the definition that runs: with what start chooses (device aliases, VNC ports and
+    // sockets, ptys)
+    auto live = std::make_unique<conf::DomainDef>(*obj.def);
+    assignAliases(*live);
+    VH_TRY(assignDisplay(*live, paths.run));
+    auto argv = buildCommandLine(*live, gp, hostFactsFor(*live));
     if (!argv)
         return std::move(argv).error();
     if (incomingFd >= 0)
@@ -318,6 +324,8 @@ Result<void> State::start(DomainObj &obj, bool paused, int reason, int incomingF
     }
     if (connected && incomingFd >= 0)
         connected = receiveState(*obj.monitor, incomingFd);
+    if (connected)
+        connected = recordPtys(*live, *obj.monitor);
     if (connected && !paused) {
         if (auto cont = control(obj, "cont"); !cont)
             connected = std::move(cont).error();
@@ -334,6 +342,7 @@ Result<void> State::start(DomainObj &obj, bool paused, int reason, int incomingF
     }
     if (obj.persistent)
         obj.keepConfig();
+    obj.def = std::move(live);
     obj.def->id = nextId++;
     obj.state = paused ? VIR_DOMAIN_PAUSED : VIR_DOMAIN_RUNNING;
     obj.reason = paused ? VIR_DOMAIN_PAUSED_USER : reason;

@@ -86,6 +86,10 @@ public:
                                    const char *uri, unsigned int flags) override;
     Result<void> domainGetSecurityLabel(virDomainPtr domain, virSecurityLabel &seclabel) override;
 
+    // streams (domain_streams.cc)
+    Result<std::string> domainScreenshot(virDomainPtr domain, virStreamPtr stream, unsigned int screen,
+                                         unsigned int flags) override;
+
     // tuning (domain_tuning.cc)
     Result<std::string> domainGetSchedulerType(virDomainPtr domain, int &nparams) override;
     Result<TypedParamList> domainGetSchedulerParametersFlags(virDomainPtr domain, unsigned int flags) override;
