@@ -188,6 +188,7 @@ def main():
     finally:
         if started:
             subprocess.run(['pkill', '-x', 'libvirtd'])
+            subprocess.run(['pkill', '-x', 'virtlogd'])
     titles = list(dict.fromkeys(t for t, _ in results))
     print('Diskless x86_64 guest, medians of %d runs; ratios against plain QEMU.\n' % args.runs)
     print('| accel | workload | ' + ' | '.join(titles) + ' |')

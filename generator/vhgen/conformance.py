@@ -59,6 +59,8 @@ def consumed_counts(fn):
             used.add(a.attr('count'))
         if a.kind == 'typed_params_list':
             used.update((a.attr('count'), a.attr('max')))
+        if a.kind == 'struct_out' and a.attr('size'):
+            used.add(a.attr('size'))
     return used
 
 
@@ -264,6 +266,8 @@ class CRunner:
                 counts[a.attr('max')] = '64'
             elif a.kind in ('typed_params_fill', 'typed_params_alloc'):
                 counts[a.attr('count')] = '&o_%s_n' % a.name
+            elif a.kind == 'struct_out' and a.attr('size'):
+                counts[a.attr('size')] = 'sizeof(o_%s)' % a.name
         decls, call, printers, frees, frees_after = [], [], [], [], []
         expect = step.get('expect') or {}
         head = step_head(n, step, self.api)
@@ -340,7 +344,7 @@ class CRunner:
                 call.append('&o_' + a.name)
                 printers.append((a.name, self.scalar_printer(pointee(a.ctype), 'o_' + a.name)))
             elif k == 'struct_out':
-                st = pointee(a.ctype)
+                st = self.struct_named(pointee(a.ctype)) or pointee(a.ctype)
                 decls.append('%s o_%s; memset(&o_%s, 0, sizeof(o_%s));' % (st, a.name, a.name, a.name))
                 call.append('&o_' + a.name)
                 for field in self.struct_fields(st):

@@ -666,6 +666,25 @@ BOOST_AUTO_TEST_CASE(hotplug_disks_and_nics)
     BOOST_TEST(virDomainAttachDevice(dom, ide.c_str()) == -1);
     BOOST_TEST(lastError() == "Operation not supported: disk bus 'ide' cannot be hotplugged.");
 
+    // the guest's kernel reads the new disk's partition table
+    virDomainBlockStatsStruct io{};
+    for (int i = 0; i < 500 && io.rd_req <= 0; ++i) {
+        BOOST_TEST_REQUIRE(virDomainBlockStats(dom, "vdb", &io, sizeof io) == 0, lastError());
+        std::this_thread::sleep_for(10ms);
+    }
+    BOOST_TEST(io.rd_req > 0);
+    BOOST_TEST(io.rd_bytes >= 512);
+    BOOST_TEST(io.errs == -1);
+    BOOST_TEST(virDomainBlockStats(dom, image.c_str(), &io, sizeof io) == 0, lastError());   // by source path too
+    BOOST_TEST(virDomainBlockStats(dom, "vdz", &io, sizeof io) == -1);
+    BOOST_TEST(lastError() == "invalid argument: invalid path: vdz");
+    virTypedParameter params[16];
+    int nparams = 16;
+    BOOST_TEST_REQUIRE(virDomainBlockStatsFlags(dom, "vdb", params, &nparams, 0) == 0, lastError());
+    BOOST_TEST(nparams == 8);
+    BOOST_TEST(std::string(params[2].field) == VIR_DOMAIN_BLOCK_STATS_READ_BYTES);
+    BOOST_TEST(params[2].value.l >= 512);
+
     // the guest gives the devices up (ACPI hot-unplug), then QEMU lets the file go
     BOOST_TEST(virDomainDetachDevice(dom, disk.c_str()) == 0, lastError());
     BOOST_TEST(virDomainDetachDevice(dom, nic.c_str()) == 0, lastError());
