@@ -107,18 +107,20 @@ Result<BlockCounters> blockCounters(DomainObj &obj, const char *disk)
 
 Result<void> QemuDriver::domainBlockStats(virDomainPtr dom, const char *disk, virDomainBlockStatsPtr stats, size_t)
 {
-    std::unique_lock<std::mutex> g;
-    auto obj = findActive(dom, g);
-    if (!obj)
-        return std::move(obj).error();
-    auto c = blockCounters(**obj, disk);
-    if (!c)
-        return std::move(c).error();
-    stats->rd_req = c->rdReq;
-    stats->rd_bytes = c->rdBytes;
-    stats->wr_req = c->wrReq;
-    stats->wr_bytes = c->wrBytes;
+    auto params = domainBlockStatsFlags(dom, disk, 0);
+    if (!params)
+        return std::move(params).error();
     stats->errs = -1;     // QEMU does not count errors
+    for (const auto &p : params->items()) {
+        std::string_view field = p.field;
+        long long *to = field == VIR_DOMAIN_BLOCK_STATS_READ_REQ     ? &stats->rd_req
+                        : field == VIR_DOMAIN_BLOCK_STATS_READ_BYTES  ? &stats->rd_bytes
+                        : field == VIR_DOMAIN_BLOCK_STATS_WRITE_REQ   ? &stats->wr_req
+                        : field == VIR_DOMAIN_BLOCK_STATS_WRITE_BYTES ? &stats->wr_bytes
+                                                                      : nullptr;
+        if (to)
+            *to = p.value.l;
+    }
     return {};
 }
 
