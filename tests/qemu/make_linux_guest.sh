@@ -49,8 +49,10 @@ for i in $(seq 1 100); do
     [ -n "$dev" ] && [ -e "$dev" ] && break
     sleep 0.1
 done
+# open the button before saying so: a press with no reader is lost
+exec 3<"$dev"
 echo "virthub-guest: ready $dev" > /dev/ttyS0
-dd if="$dev" of=/dev/null bs=24 count=1 2>/dev/null
+dd of=/dev/null bs=24 count=1 <&3 2>/dev/null
 echo "virthub-guest: powering off" > /dev/ttyS0
 poweroff -f
 INIT

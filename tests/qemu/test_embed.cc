@@ -721,6 +721,46 @@ BOOST_AUTO_TEST_CASE(hotplug_disks_and_nics)
     virConnectClose(conn);
 }
 
+// Autostart: a link beside the config; the first process of a host boot that opens the
+// directory starts the marked guests, later ones do not start them again.
+BOOST_AUTO_TEST_CASE(autostart_once_per_boot)
+{
+    Root root;
+    virConnectPtr conn = virConnectOpen(root.uri.c_str());
+    BOOST_TEST_REQUIRE(conn, lastError());
+    virDomainPtr dom = virDomainDefineXML(conn, guestNamed("auto", "9c4f1aed-5b6c-4d7e-8f90-ab1c2d3e4f50").c_str());
+    BOOST_TEST_REQUIRE(dom, lastError());
+    int on = -1;
+    BOOST_TEST(virDomainGetAutostart(dom, &on) == 0);
+    BOOST_TEST(on == 0);
+    BOOST_TEST(virDomainSetAutostart(dom, 1) == 0, lastError());
+    BOOST_TEST(fs::is_symlink(root.dir / "etc" / "qemu" / "autostart" / "auto.xml"));
+    BOOST_TEST(virDomainGetAutostart(dom, &on) == 0);
+    BOOST_TEST(on == 1);
+    virDomainPtr *listed = nullptr;
+    BOOST_TEST(virConnectListAllDomains(conn, &listed, VIR_CONNECT_LIST_DOMAINS_AUTOSTART) == 1);
+    for (int i = 0; listed && listed[i]; ++i)
+        virDomainFree(listed[i]);
+    free(listed);
+    virDomainPtr transient = virDomainCreateXML(conn, guestNamed("once", "0d5a2bfe-6c7d-4e8f-9a01-bc2d3e4f5a61").c_str(), 0);
+    BOOST_TEST_REQUIRE(transient, lastError());
+    BOOST_TEST(virDomainSetAutostart(transient, 1) == -1);
+    BOOST_TEST(lastError() == "Requested operation is not valid: cannot set autostart for transient domain");
+    BOOST_TEST(virDomainDestroy(transient) == 0);
+    virDomainFree(transient);
+    virDomainFree(dom);
+    virConnectClose(conn);
+
+    // as if the host had booted since this directory's autostart
+    std::ofstream(root.dir / "run" / "qemu" / "autostarted") << "an earlier boot\n";
+    BOOST_TEST(root.shell("domstate auto") == "running\n\n");
+    BOOST_TEST(root.shell("destroy auto").find("destroyed") != std::string::npos);
+    BOOST_TEST(root.shell("domstate auto") == "shut off\n\n");     // once per boot
+    BOOST_TEST(root.shell("dominfo auto").find("Autostart:      enable") != std::string::npos);
+    BOOST_TEST(root.shell("undefine auto").find("undefined") != std::string::npos);
+    BOOST_TEST(!fs::exists(root.dir / "etc" / "qemu" / "autostart" / "auto.xml"));
+}
+
 // QEMU takes at most one vfio-ap mediated device: define and start refuse a second, a stored
 // config holding two still loads and is listed so it can be fixed, and starting a guest whose
 // mediated device is not on the host names it. An s390x guest itself runs under TCG.

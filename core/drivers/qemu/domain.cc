@@ -168,6 +168,8 @@ Result<void> QemuDriver::domainUndefineFlags(virDomainPtr domain, unsigned int f
     }
     if (unlink(st_->configFile(o->def->name).c_str()) < 0 && errno != ENOENT)
         return Error::system(VIR_FROM_QEMU, errno, "cannot remove config " + st_->configFile(o->def->name));
+    unlink(st_->autostartLink(o->def->name).c_str());
+    o->autostart = false;
     st_->emit(*o, VIR_DOMAIN_EVENT_UNDEFINED, VIR_DOMAIN_EVENT_UNDEFINED_REMOVED);
     if (o->active()) {
         o->persistent = false;
@@ -175,6 +177,38 @@ Result<void> QemuDriver::domainUndefineFlags(virDomainPtr domain, unsigned int f
     } else {
         st_->remove(o);
     }
+    return {};
+}
+
+Result<void> QemuDriver::domainGetAutostart(virDomainPtr domain, int &autostart)
+{
+    std::unique_lock<std::mutex> g;
+    auto obj = find(domain, g);
+    if (!obj)
+        return std::move(obj).error();
+    autostart = (*obj)->autostart ? 1 : 0;
+    return {};
+}
+
+Result<void> QemuDriver::domainSetAutostart(virDomainPtr domain, int autostart)
+{
+    std::unique_lock<std::mutex> g;
+    auto obj = find(domain, g);
+    if (!obj)
+        return std::move(obj).error();
+    DomainObj &o = **obj;
+    if (!o.persistent)
+        return Error::make(VIR_FROM_QEMU, VIR_ERR_OPERATION_INVALID, "cannot set autostart for transient domain");
+    std::string link = st_->autostartLink(o.def->name);
+    if (autostart && !o.autostart) {
+        VH_TRY(makeDirs(st_->paths.config + "/autostart", 0700, VIR_FROM_QEMU));
+        if (symlink(st_->configFile(o.def->name).c_str(), link.c_str()) < 0 && errno != EEXIST)
+            return Error::system(VIR_FROM_QEMU, errno, "Failed to create symlink '" + link + "'");
+    } else if (!autostart && o.autostart) {
+        if (unlink(link.c_str()) < 0 && errno != ENOENT)
+            return Error::system(VIR_FROM_QEMU, errno, "Failed to delete symlink '" + link + "'");
+    }
+    o.autostart = autostart != 0;
     return {};
 }
 

@@ -44,6 +44,8 @@ public:
     Result<Ref<_virDomain>> domainLookupByUUID(virConnectPtr conn, const unsigned char *uuid) override;
     Result<Ref<_virDomain>> domainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags) override;
     Result<void> domainUndefineFlags(virDomainPtr domain, unsigned int flags) override;
+    Result<void> domainGetAutostart(virDomainPtr domain, int &autostart) override;
+    Result<void> domainSetAutostart(virDomainPtr domain, int autostart) override;
     Result<Ref<_virDomain>> domainCreateXML(virConnectPtr conn, const char *xmlDesc, unsigned int flags) override;
     Result<void> domainCreateWithFlags(virDomainPtr domain, unsigned int flags) override;
     Result<void> domainDestroyFlags(virDomainPtr domain, unsigned int flags) override;

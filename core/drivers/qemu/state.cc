@@ -111,6 +111,7 @@ Result<std::shared_ptr<State>> State::open(const Paths &paths)
     {
         std::lock_guard<std::mutex> sg(st->lock);
         VH_TRY(st->load());
+        st->autostart();
     }
     gStates[paths.config] = st;
     return st;
@@ -214,6 +215,7 @@ Result<void> State::load()
         DomainObj &obj = add(std::move(*def), true);
         if (access(managedSaveFile(obj.def->name).c_str(), F_OK) == 0)
             obj.reason = VIR_DOMAIN_SHUTOFF_SAVED;
+        obj.autostart = access(autostartLink(obj.def->name).c_str(), F_OK) == 0;
     }
     for (const auto &e : fs::directory_iterator(paths.run, ec)) {
         if (e.path().extension() != ".xml")
@@ -244,6 +246,22 @@ Result<void> State::load()
             cleanup(obj, VIR_DOMAIN_SHUTOFF_CRASHED, VIR_DOMAIN_EVENT_STOPPED_CRASHED);
     }
     return {};
+}
+
+void State::autostart()
+{
+    // the run directory of an embedded root outlives reboots: the marker says which boot
+    std::string marker = paths.run + "/autostarted";
+    auto boot = readFile("/proc/sys/kernel/random/boot_id", VIR_FROM_QEMU);
+    auto done = readFile(marker, VIR_FROM_QEMU);
+    if (!boot || (done && *done == *boot))
+        return;
+    (void)writeFileAtomic(marker, *boot, VIR_FROM_QEMU);
+    for (const auto &d : std::vector<std::shared_ptr<DomainObj>>(domains)) {
+        // a guest that cannot start stays defined; the next start reports why
+        if (d->autostart && !d->active() && conf::validateDomain(*d->def, xmlopt))
+            (void)start(*d, false, VIR_DOMAIN_RUNNING_BOOTED);
+    }
 }
 
 Result<void> State::reattach(DomainObj &obj, pid_t pid, unsigned long long startTime)

@@ -10,6 +10,8 @@
 //   R/log/qemu/NAME.log      its QEMU output
 //   R/run/qemu/driver.lock   held by the process managing R
 //   R/lib/qemu/save/NAME.save  a managed save image
+//   R/etc/qemu/autostart/NAME.xml  a link to NAME's config: start it with the host
+//   R/run/qemu/autostarted   the boot whose autostart has been done
 //   R/cache/qemu/capabilities/_usr_bin_qemu-system-ARCH.json   what each QEMU binary can do
 //   R/cache/qemu/capabilities/qemu-system-ARCH.kvm    whether KVM runs guests (kvm_probe.h)
 #pragma once
@@ -98,6 +100,8 @@ public:
     std::string configFile(const std::string &name) const { return paths.config + "/" + name + ".xml"; }
     std::string statusFile(const std::string &name) const { return paths.run + "/" + name + ".xml"; }
     std::string managedSaveFile(const std::string &name) const { return paths.save + "/" + name + ".save"; }
+    // A link to the config marks a domain to start with the host (libvirt's layout).
+    std::string autostartLink(const std::string &name) const { return paths.config + "/autostart/" + name + ".xml"; }
     GuestPaths guestPaths(const std::string &name) const
     {
         return {paths.run + "/" + name + ".monitor", paths.log + "/" + name + ".log"};
@@ -146,6 +150,8 @@ private:
 
     State(Paths p, int lockFd);
     Result<void> load();
+    // Starts the autostart domains, once per host boot for the directory.
+    void autostart();
     Result<void> reattach(DomainObj &obj, pid_t pid, unsigned long long startTime);
     Result<void> connectMonitor(DomainObj &obj, std::chrono::milliseconds timeout);
     void note(MonitorNote n);
