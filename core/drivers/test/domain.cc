@@ -42,6 +42,14 @@ Result<DomainObj *> TestDriver::find(virDomainPtr dom, std::unique_lock<std::mut
     return obj;
 }
 
+Result<DomainObj *> TestDriver::findActive(virDomainPtr dom, std::unique_lock<std::mutex> &g)
+{
+    auto obj = find(dom, g);
+    if (obj && !(*obj)->active())
+        return notRunning();
+    return obj;
+}
+
 Ref<_virDomain> TestDriver::handle(virConnectPtr conn, const DomainObj &obj)
 {
     return Ref<_virDomain>::adopt(new _virDomain(conn, obj.def->name, obj.def->uuid, obj.def->id));

@@ -77,6 +77,10 @@ public:
     Result<void> domainSetVcpusFlags(virDomainPtr domain, unsigned int nvcpus, unsigned int flags) override;
     Result<int> domainGetVcpusFlags(virDomainPtr domain, unsigned int flags) override;
     Result<void> domainGetAutostart(virDomainPtr domain, int &autostart) override;
+    // I/O statistics (domain_stats.cc)
+    Result<void> domainBlockStats(virDomainPtr dom, const char *disk, virDomainBlockStatsPtr stats, size_t size) override;
+    Result<void> domainInterfaceStats(virDomainPtr dom, const char *device, virDomainInterfaceStatsPtr stats,
+                                      size_t size) override;
     Result<void> domainSetAutostart(virDomainPtr domain, int autostart) override;
     Result<int> domainIsActive(virDomainPtr dom) override;
     Result<int> domainIsPersistent(virDomainPtr dom) override;
@@ -111,6 +115,8 @@ public:
 private:
     // The domain behind a handle (by UUID, as libvirt does), with the state locked.
     Result<DomainObj *> find(virDomainPtr dom, std::unique_lock<std::mutex> &g);
+    // find(), for a domain that must be running.
+    Result<DomainObj *> findActive(virDomainPtr dom, std::unique_lock<std::mutex> &g);
     Ref<_virDomain> handle(virConnectPtr conn, const DomainObj &obj);
     void emit(const DomainObj &obj, int event, int detail);
     // Which of the running and persistent definitions a change with these flags touches.
