@@ -32,8 +32,7 @@ Result<DomainObj *> QemuDriver::find(virDomainPtr dom, std::unique_lock<std::mut
     g = std::unique_lock<std::mutex>(st_->lock);
     DomainObj *obj = st_->byUUID(dom->uuid);
     if (!obj)
-        return Error::format(VIR_FROM_QEMU, VIR_ERR_NO_DOMAIN, "no domain with matching uuid '%s' (%s)",
-                             uuidFormat(dom->uuid).c_str(), dom->name.c_str());
+        return noDomainFor(VIR_FROM_QEMU, dom);
     return obj;
 }
 
@@ -43,11 +42,6 @@ Result<DomainObj *> QemuDriver::findActive(virDomainPtr dom, std::unique_lock<st
     if (obj && !(*obj)->active())
         return notRunning();
     return obj;
-}
-
-Ref<_virDomain> QemuDriver::handle(virConnectPtr conn, const DomainObj &obj)
-{
-    return Ref<_virDomain>::adopt(new _virDomain(conn, obj.def->name, obj.def->uuid, obj.def->id));
 }
 
 Result<std::vector<Ref<_virDomain>>> QemuDriver::connectListAllDomains(virConnectPtr conn, unsigned int flags)
@@ -60,7 +54,7 @@ Result<std::vector<Ref<_virDomain>>> QemuDriver::connectListAllDomains(virConnec
                                     !d->active() && access(st_->managedSaveFile(d->def->name).c_str(), F_OK) == 0,
                                     d->autostart, false, false},
                                    flags))
-            out.push_back(handle(conn, *d));
+            out.push_back(domainHandle(conn, *d));
     return out;
 }
 
@@ -100,7 +94,7 @@ Result<Ref<_virDomain>> QemuDriver::domainLookupByID(virConnectPtr conn, int id)
 {
     std::lock_guard<std::mutex> g(st_->lock);
     if (DomainObj *obj = st_->byId(id))
-        return handle(conn, *obj);
+        return domainHandle(conn, *obj);
     return Error::format(VIR_FROM_QEMU, VIR_ERR_NO_DOMAIN, "no domain with matching id %d", id);
 }
 
@@ -108,7 +102,7 @@ Result<Ref<_virDomain>> QemuDriver::domainLookupByName(virConnectPtr conn, const
 {
     std::lock_guard<std::mutex> g(st_->lock);
     if (DomainObj *obj = st_->byName(name))
-        return handle(conn, *obj);
+        return domainHandle(conn, *obj);
     return Error::format(VIR_FROM_QEMU, VIR_ERR_NO_DOMAIN, "no domain with matching name '%s'", name);
 }
 
@@ -116,7 +110,7 @@ Result<Ref<_virDomain>> QemuDriver::domainLookupByUUID(virConnectPtr conn, const
 {
     std::lock_guard<std::mutex> g(st_->lock);
     if (DomainObj *obj = st_->byUUID(uuid))
-        return handle(conn, *obj);
+        return domainHandle(conn, *obj);
     return Error::format(VIR_FROM_QEMU, VIR_ERR_NO_DOMAIN, "no domain with matching uuid '%s'", uuidFormat(uuid).c_str());
 }
 
@@ -145,7 +139,7 @@ Result<Ref<_virDomain>> QemuDriver::domainDefineXMLFlags(virConnectPtr conn, con
     }
     obj->persistent = true;
     st_->emit(*obj, VIR_DOMAIN_EVENT_DEFINED, detail);
-    return handle(conn, *obj);
+    return domainHandle(conn, *obj);
 }
 
 Result<void> QemuDriver::domainUndefineFlags(virDomainPtr domain, unsigned int flags)
@@ -223,7 +217,7 @@ Result<Ref<_virDomain>> QemuDriver::domainCreateXML(virConnectPtr conn, const ch
     auto obj = launch(std::move(*def), flags & VIR_DOMAIN_START_PAUSED, VIR_DOMAIN_RUNNING_BOOTED, -1);
     if (!obj)
         return std::move(obj).error();
-    return handle(conn, **obj);
+    return domainHandle(conn, **obj);
 }
 
 Result<DomainObj *> QemuDriver::launch(std::unique_ptr<conf::DomainDef> def, bool paused, int reason, int incomingFd)

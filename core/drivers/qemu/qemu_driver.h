@@ -103,7 +103,6 @@ private:
         conf::DomainDef *live, *config;
     };
     Result<Affected> findAffected(virDomainPtr dom, std::unique_lock<std::mutex> &g, unsigned int flags);
-    Ref<_virDomain> handle(virConnectPtr conn, const DomainObj &obj);
     // One QMP command to a running guest whose effect QEMU's events report.
     Result<void> command(virDomainPtr domain, const char *command);
     Result<void> powerButton(virDomainPtr domain, bool agent, bool reboot);

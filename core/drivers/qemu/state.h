@@ -29,6 +29,7 @@
 #include <libvirt/libvirt.h>
 
 #include "conf/domain/domain_def.h"
+#include "drivers/domain_obj.h"
 #include "drivers/events.h"
 #include "drivers/qemu/command_line.h"
 #include "drivers/qemu/monitor.h"
@@ -42,31 +43,15 @@ struct Paths {
     std::string save;                      // managed save images
 };
 
-struct DomainObj {
-    std::unique_ptr<conf::DomainDef> def;      // the running definition, or the config when off
-    std::unique_ptr<conf::DomainDef> newDef;   // the config to use after a running domain stops
-    int state = VIR_DOMAIN_SHUTOFF;
-    int reason = VIR_DOMAIN_SHUTOFF_UNKNOWN;
+struct DomainObj : DomainRecord {
     bool persistent = false;
-    bool autostart = false;
     Process process;
     std::unique_ptr<Monitor> monitor;
     unsigned long run = 0;          // which start the monitor's events belong to
     unsigned long settled = 0;      // the monitor's events up to this one are reflected in state
-    bool fakeReboot = false;
+    bool fakeReboot = false;        // the next guest power-off restarts it (virDomainReboot, on_poweroff='restart')
     // devices asked to go (device_del) whose DEVICE_DELETED has not come: alias -> block nodes
-    std::map<std::string, std::vector<std::string>> unplugging;        // the next guest power-off restarts it (virDomainReboot, on_poweroff='restart')
-
-    bool active() const { return def->id >= 0; }
-    conf::DomainDef &config() { return newDef ? *newDef : *def; }
-    // While running, the persistent config starts as a copy of the running definition.
-    void keepConfig()
-    {
-        if (!newDef) {
-            newDef = std::make_unique<conf::DomainDef>(*def);
-            newDef->id = -1;
-        }
-    }
+    std::map<std::string, std::vector<std::string>> unplugging;
 };
 
 class State : public std::enable_shared_from_this<State> {

@@ -37,8 +37,7 @@ Result<DomainObj *> TestDriver::find(virDomainPtr dom, std::unique_lock<std::mut
     g = std::unique_lock<std::mutex>(st_->lock);
     DomainObj *obj = st_->byUUID(dom->uuid);
     if (!obj)
-        return Error::format(VIR_FROM_TEST, VIR_ERR_NO_DOMAIN, "no domain with matching uuid '%s' (%s)",
-                             uuidFormat(dom->uuid).c_str(), dom->name.c_str());
+        return noDomainFor(VIR_FROM_TEST, dom);
     return obj;
 }
 
@@ -48,11 +47,6 @@ Result<DomainObj *> TestDriver::findActive(virDomainPtr dom, std::unique_lock<st
     if (obj && !(*obj)->active())
         return notRunning();
     return obj;
-}
-
-Ref<_virDomain> TestDriver::handle(virConnectPtr conn, const DomainObj &obj)
-{
-    return Ref<_virDomain>::adopt(new _virDomain(conn, obj.def->name, obj.def->uuid, obj.def->id));
 }
 
 void TestDriver::emit(const DomainObj &obj, int event, int detail)
@@ -68,7 +62,7 @@ Result<std::vector<Ref<_virDomain>>> TestDriver::connectListAllDomains(virConnec
     out.reserve(st_->domains.size());
     for (const auto &d : st_->domains)
         if (matches(*d, flags))
-            out.push_back(handle(conn, *d));
+            out.push_back(domainHandle(conn, *d));
     return out;
 }
 
@@ -114,7 +108,7 @@ Result<Ref<_virDomain>> TestDriver::domainLookupByID(virConnectPtr conn, int id)
 {
     std::lock_guard<std::mutex> g(st_->lock);
     if (DomainObj *obj = st_->byId(id))
-        return handle(conn, *obj);
+        return domainHandle(conn, *obj);
     return Error::make(VIR_FROM_TEST, VIR_ERR_NO_DOMAIN);
 }
 
@@ -122,7 +116,7 @@ Result<Ref<_virDomain>> TestDriver::domainLookupByName(virConnectPtr conn, const
 {
     std::lock_guard<std::mutex> g(st_->lock);
     if (DomainObj *obj = st_->byName(name))
-        return handle(conn, *obj);
+        return domainHandle(conn, *obj);
     return Error::make(VIR_FROM_TEST, VIR_ERR_NO_DOMAIN);
 }
 
@@ -130,7 +124,7 @@ Result<Ref<_virDomain>> TestDriver::domainLookupByUUID(virConnectPtr conn, const
 {
     std::lock_guard<std::mutex> g(st_->lock);
     if (DomainObj *obj = st_->byUUID(uuid))
-        return handle(conn, *obj);
+        return domainHandle(conn, *obj);
     return Error::make(VIR_FROM_TEST, VIR_ERR_NO_DOMAIN);
 }
 
@@ -158,7 +152,7 @@ Result<Ref<_virDomain>> TestDriver::domainDefineXMLFlags(virConnectPtr conn, con
     }
     obj->persistent = true;
     emit(*obj, VIR_DOMAIN_EVENT_DEFINED, detail);
-    return handle(conn, *obj);
+    return domainHandle(conn, *obj);
 }
 
 Result<Ref<_virDomain>> TestDriver::domainCreateXML(virConnectPtr conn, const char *xmlText, unsigned int flags)
@@ -185,7 +179,7 @@ Result<Ref<_virDomain>> TestDriver::domainCreateXML(virConnectPtr conn, const ch
     }
     st_->start(*obj, VIR_DOMAIN_RUNNING_BOOTED);
     emit(*obj, VIR_DOMAIN_EVENT_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
-    return handle(conn, *obj);
+    return domainHandle(conn, *obj);
 }
 
 Result<void> TestDriver::domainCreateWithFlags(virDomainPtr domain, unsigned int flags)

@@ -14,6 +14,7 @@
 #include <libvirt/libvirt.h>
 
 #include "conf/domain/domain_def.h"
+#include "drivers/domain_obj.h"
 #include "drivers/events.h"
 #include "util/result.h"
 
@@ -32,26 +33,9 @@ struct Node {
     std::vector<NodeCell> cells;
 };
 
-struct DomainObj {
-    std::unique_ptr<conf::DomainDef> def;      // the running definition, or the config when off
-    std::unique_ptr<conf::DomainDef> newDef;   // the config to use after a running domain stops
-    int state = VIR_DOMAIN_SHUTOFF;
-    int reason = VIR_DOMAIN_SHUTOFF_UNKNOWN;
+struct DomainObj : DomainRecord {
     bool persistent = true;
-    bool autostart = false;
     bool managedSave = false;
-
-    bool active() const { return def->id >= 0; }
-    // The definition a config change or an inactive view applies to.
-    conf::DomainDef &config() { return newDef ? *newDef : *def; }
-    // While running, the persistent config starts as a copy of the running definition.
-    void keepConfig()
-    {
-        if (!newDef) {
-            newDef = std::make_unique<conf::DomainDef>(*def);
-            newDef->id = -1;
-        }
-    }
 };
 
 // How the test driver reads domain XML: its defaults and post-parse rules.

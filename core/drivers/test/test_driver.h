@@ -117,7 +117,6 @@ private:
     Result<DomainObj *> find(virDomainPtr dom, std::unique_lock<std::mutex> &g);
     // find(), for a domain that must be running.
     Result<DomainObj *> findActive(virDomainPtr dom, std::unique_lock<std::mutex> &g);
-    Ref<_virDomain> handle(virConnectPtr conn, const DomainObj &obj);
     void emit(const DomainObj &obj, int event, int detail);
     // Which of the running and persistent definitions a change with these flags touches.
     Result<std::pair<conf::DomainDef *, conf::DomainDef *>> targets(DomainObj &obj, unsigned int flags);
