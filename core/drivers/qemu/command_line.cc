@@ -1,5 +1,7 @@
 #include "drivers/qemu/command_line.h"
 
+#include <algorithm>
+
 #include <libvirt/virterror.h>
 
 #include "drivers/qemu/capabilities.h"
@@ -42,6 +44,12 @@ std::string emulatorFor(const conf::DomainDef &def)
     if (!def.devices.emulator.empty())
         return def.devices.emulator;
     return "/usr/bin/qemu-system-" + (def.os.arch.empty() ? std::string("x86_64") : def.os.arch);
+}
+
+bool hasBalloon(const conf::DomainDef &def)
+{
+    return std::any_of(def.devices.memballoons.begin(), def.devices.memballoons.end(),
+                       [](const conf::MemballoonDef &m) { return m.model == "virtio"; });
 }
 
 std::string mdevPath(const std::string &uuid)
@@ -181,10 +189,8 @@ Result<std::vector<std::string>> buildCommandLine(const conf::DomainDef &def, co
     appendDisplay(def, a);
     for (size_t i = 0; i < def.devices.hostdevs.size(); ++i)
         add({"-device", "vfio-ap,id=hostdev" + std::to_string(i) + ",sysfsdev=" + mdevPath(def.devices.hostdevs[i].uuid)});
-    for (const auto &m : def.devices.memballoons) {
-        if (m.model == "virtio")
-            add({"-device", "virtio-balloon-pci,id=balloon0"});
-    }
+    if (hasBalloon(def))
+        add({"-device", "virtio-balloon-pci,id=balloon0"});
     add({"-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny"});
     add({"-msg", "timestamp=on"});
     return a;

@@ -29,6 +29,9 @@ Result<void> validateForQemu(const conf::DomainDef &def);
 // The QEMU binary a domain runs in: its <emulator>, or qemu-system-<arch>.
 std::string emulatorFor(const conf::DomainDef &def);
 
+// Whether the guest has the virtio balloon, through which its memory changes while it runs.
+bool hasBalloon(const conf::DomainDef &def);
+
 // Where the host shows a mediated device.
 std::string mdevPath(const std::string &uuid);
 

@@ -20,14 +20,6 @@ namespace {
 
 constexpr unsigned int kAffect = VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG;
 
-bool hasBalloon(const conf::DomainDef &def)
-{
-    for (const auto &m : def.devices.memballoons)
-        if (m.model == "virtio")
-            return true;
-    return false;
-}
-
 // The guest's memory as the balloon has it, in KiB; the definition's without a balloon.
 unsigned long long balloonKiB(DomainObj &obj)
 {

@@ -333,9 +333,7 @@ Result<void> State::start(DomainObj &obj, bool paused, int reason, int incomingF
     obj.process = std::move(*proc);
     auto connected = connectMonitor(obj, 30s);
     const conf::MemoryDef &mem = obj.def->memory;
-    if (connected && mem.currentKiB < mem.totalKiB &&
-        std::any_of(obj.def->devices.memballoons.begin(), obj.def->devices.memballoons.end(),
-                    [](const conf::MemballoonDef &m) { return m.model == "virtio"; })) {
+    if (connected && mem.currentKiB < mem.totalKiB && hasBalloon(*obj.def)) {
         // <currentMemory>: the balloon's target before the guest runs
         if (auto r = obj.monitor->execute("balloon", {{"value", mem.currentKiB * 1024}}); !r)
             connected = std::move(r).error();
