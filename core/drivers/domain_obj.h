@@ -1,4 +1,4 @@
-// What every driver keeps of a domain: its definitions and its state. A driver's own domain
+// What every driver keeps of a domain: its definitions, its state and its snapshots. A driver's own domain
 // object adds what it needs (a QEMU process, a save image flag, ...).
 #pragma once
 
@@ -8,6 +8,7 @@
 
 #include "conf/domain/domain_def.h"
 #include "drivers/handles.h"
+#include "drivers/snapshot_list.h"
 #include "util/result.h"
 #include "util/uuid.h"
 
@@ -19,6 +20,7 @@ struct DomainRecord {
     int state = VIR_DOMAIN_SHUTOFF;
     int reason = VIR_DOMAIN_SHUTOFF_UNKNOWN;
     bool autostart = false;
+    SnapshotList snapshots;
 
     bool active() const { return def->id >= 0; }
     // The definition a config change or an inactive view applies to.

@@ -59,3 +59,10 @@ private:
         if (!vh_try_)                                 \
             return std::move(vh_try_).error();        \
     } while (0)
+
+// Declare var as the value of a Result (a reference into it), or propagate its error.
+#define VH_TRY_ASSIGN(var, expr)                      \
+    auto vh_res_##var = (expr);                       \
+    if (!vh_res_##var)                                \
+        return std::move(vh_res_##var).error();       \
+    auto &var = *vh_res_##var

@@ -12,17 +12,35 @@ import re
 from .model import Api
 
 OVERRIDE = re.compile(r'\b(\w+)\s*\([^;{}()]*\)\s*(?:const\s*)?override\s*;', re.S)
+# an override defined in its class (a shared base such as SnapshotReadCalls)
+OVERRIDE_INLINE = re.compile(r'\b(\w+)\s*\([^;{}()]*\)\s*(?:const\s*)?override\s*\{', re.S)
 COMMENT = re.compile(r'//[^\n]*|/\*.*?\*/', re.S)
+BASE = re.compile(r'class\s+\w+\s+final\s*:\s*public\s+(\w+)\s*<')
+
+
+def shared_bases(drivers_dir):
+    """{class template name: slots it overrides} for the bases in core/drivers/*.h that
+    drivers derive from to share calls."""
+    out = {}
+    for header in glob.glob(os.path.join(drivers_dir, '*.h')):
+        text = COMMENT.sub('', open(header).read())
+        for m in re.finditer(r'template\s*<[^>]*>\s*class\s+(\w+)\s*:', text):
+            out[m.group(1)] = set(OVERRIDE_INLINE.findall(text))
+    return out
 
 
 def implemented_slots(drivers_dir):
     """{driver name: set of overridden slot names}"""
     out = {}
+    bases = shared_bases(drivers_dir)
     for d in sorted(glob.glob(os.path.join(drivers_dir, '*', ''))):
         name = os.path.basename(os.path.dirname(d))
         slots = set()
         for header in glob.glob(os.path.join(d, '*.h')):
-            slots |= set(OVERRIDE.findall(COMMENT.sub('', open(header).read())))
+            text = COMMENT.sub('', open(header).read())
+            slots |= set(OVERRIDE.findall(text))
+            for base in BASE.findall(text):
+                slots |= bases.get(base, set())
         if slots:
             out[name] = slots
     return out

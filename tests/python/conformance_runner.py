@@ -191,8 +191,10 @@ def invoke(p, args, variables):
     if p.owner == 'module':
         target = getattr(virthub, p.name)
         return target(*py_args)
-    cls = getattr(virthub, p.owner)
-    return getattr(cls, p.name)(*py_args)
+    if p.owner != emit_python.CLASSES[fn.subject.ctype]:
+        # a method of the subject's parent, as dom.revertToSnapshot(snap)
+        return getattr(py_args[0].getDomain(), p.name)(*py_args)
+    return getattr(getattr(virthub, p.owner), p.name)(*py_args)
 
 
 HANDWRITTEN = {

@@ -42,6 +42,19 @@ std::string slurp(const fs::path &p)
     return s.str();
 }
 
+// What a shell command line prints, stdout and stderr together.
+std::string outputOf(const std::string &command)
+{
+    std::string out;
+    if (FILE *p = popen((command + " 2>&1").c_str(), "r")) {
+        char buf[4096];
+        for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;)
+            out.append(buf, n);
+        pclose(p);
+    }
+    return out;
+}
+
 // A state directory of its own, its guests destroyed and the directory removed at the end.
 struct Root {
     fs::path dir;
@@ -69,16 +82,7 @@ struct Root {
     // Runs one virthub shell command in its own process; its output.
     std::string shell(const std::string &command) const
     {
-        std::string cmd = std::string(VH_SHELL) + " -c '" + uri + "' " + command + " 2>&1";
-        std::string out;
-        if (FILE *p = popen(cmd.c_str(), "r")) {
-            char buf[4096];
-            size_t n;
-            while ((n = fread(buf, 1, sizeof buf, p)) > 0)
-                out.append(buf, n);
-            pclose(p);
-        }
-        return out;
+        return outputOf(std::string(VH_SHELL) + " -c '" + uri + "' " + command);
     }
     std::error_code ec_;
 };
@@ -603,6 +607,111 @@ BOOST_AUTO_TEST_CASE(save_restore_and_managed_save)
     BOOST_TEST(!fs::exists(root.dir / "lib" / "qemu" / "save" / "saved.save"));
     BOOST_TEST(root.shell("shutdown saved").find("is being shutdown") != std::string::npos);
     BOOST_TEST(waitFor(serial, "reboot: Power down"), slurp(serial));
+}
+
+// The internal snapshots of a qcow2 image, as `qemu-img snapshot -l` lists them.
+std::string imageSnapshots(const fs::path &image)
+{
+    return outputOf("qemu-img snapshot -U -l " + image.string());
+}
+
+// Internal snapshots of a qcow2 disk: QEMU writes the running guest's memory and devices into
+// the image, and a revert continues that guest without booting it again; a shut-off guest's
+// snapshot goes through qemu-img; the snapshot tree outlives the process.
+BOOST_AUTO_TEST_CASE(internal_snapshots_of_a_qcow2_guest)
+{
+    Root root;
+    fs::path serial = root.dir / "serial.log";
+    fs::path image = root.dir / "snap.qcow2";
+    BOOST_TEST_REQUIRE(std::system(("qemu-img create -q -f qcow2 " + image.string() + " 16M").c_str()) == 0);
+    std::string xml = linuxGuest("snap", "9c4f1ade-5b6c-4d7e-8f90-ab1c2d3e4f50", serial);
+    xml.replace(xml.find("<devices>"), 9, "<devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='" +
+                                              image.string() + "'/><target dev='vda' bus='virtio'/></disk>");
+    EventLoop loop;
+    virConnectPtr conn = virConnectOpen(root.uri.c_str());
+    BOOST_TEST_REQUIRE(conn, lastError());
+    Events events;
+    int cb = virConnectDomainEventRegisterAny(conn, nullptr, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+                                              VIR_DOMAIN_EVENT_CALLBACK(Events::onLifecycle), &events, nullptr);
+    virDomainPtr dom = virDomainDefineXML(conn, xml.c_str());
+    BOOST_TEST_REQUIRE(dom, lastError());
+    BOOST_TEST_REQUIRE(virDomainCreate(dom) == 0, lastError());
+    BOOST_TEST_REQUIRE(waitFor(serial, "virthub-guest: ready /dev/input/event"), slurp(serial));
+    pid_t pid = guestPid(root, "snap");
+
+    // a running guest: memory and disk into the image, the guest runs on
+    virDomainSnapshotPtr s1 = virDomainSnapshotCreateXML(dom, "<domainsnapshot><name>s1</name><description>booted</description></domainsnapshot>", 0);
+    BOOST_TEST_REQUIRE(s1, lastError());
+    int state = -1, reason = -1;
+    BOOST_TEST(virDomainGetState(dom, &state, &reason, 0) == 0);
+    BOOST_TEST(state == VIR_DOMAIN_RUNNING);
+    BOOST_TEST(alive(pid));
+    char *desc = virDomainSnapshotGetXMLDesc(s1, 0);
+    BOOST_TEST_REQUIRE(desc, lastError());
+    std::string s1xml = desc;
+    free(desc);
+    BOOST_TEST(s1xml.find("<state>running</state>") != std::string::npos, s1xml);
+    BOOST_TEST(s1xml.find("<memory snapshot='internal'/>") != std::string::npos, s1xml);
+    BOOST_TEST(s1xml.find("<disk name='vda' snapshot='internal'/>") != std::string::npos, s1xml);
+    BOOST_TEST(imageSnapshots(image).find("s1") != std::string::npos, imageSnapshots(image));
+    BOOST_TEST(fs::exists(root.dir / "lib" / "qemu" / "snapshot" / "snap" / "s1.xml"));
+    BOOST_TEST(virDomainSnapshotCreateXML(dom, "<domainsnapshot><name>s1</name></domainsnapshot>", 0) == nullptr);
+    BOOST_TEST(lastError() == "operation failed: domain moment s1 already exists");
+
+    // revert: a new QEMU continues the guest from the snapshot (no second boot), and it still
+    // powers off on ACPI
+    BOOST_TEST_REQUIRE(virDomainRevertToSnapshot(s1, 0) == 0, lastError());
+    BOOST_TEST(virDomainGetState(dom, &state, &reason, 0) == 0);
+    BOOST_TEST((state == VIR_DOMAIN_RUNNING && reason == VIR_DOMAIN_RUNNING_FROM_SNAPSHOT));
+    BOOST_TEST(!alive(pid));
+    pid = guestPid(root, "snap");
+    BOOST_TEST(alive(pid));
+    BOOST_TEST(virDomainShutdown(dom) == 0, lastError());
+    for (int i = 0; i < 1200 && state != VIR_DOMAIN_SHUTOFF; ++i) {
+        virDomainGetState(dom, &state, &reason, 0);
+        std::this_thread::sleep_for(50ms);
+    }
+    BOOST_TEST((state == VIR_DOMAIN_SHUTOFF && reason == VIR_DOMAIN_SHUTOFF_SHUTDOWN));
+    BOOST_TEST(occurrences(serial, "virthub-guest: ready") == 1, slurp(serial));
+    BOOST_TEST(occurrences(serial, "virthub-guest: powering off") == 1, slurp(serial));
+
+    // a shut-off guest: qemu-img writes the disk-only snapshot, a child of the current one
+    virDomainSnapshotPtr s2 = virDomainSnapshotCreateXML(dom, "<domainsnapshot><name>s2</name></domainsnapshot>", 0);
+    BOOST_TEST_REQUIRE(s2, lastError());
+    desc = virDomainSnapshotGetXMLDesc(s2, 0);
+    BOOST_TEST(std::string(desc).find("<state>shutoff</state>") != std::string::npos, desc);
+    BOOST_TEST(std::string(desc).find("<parent>\n    <name>s1</name>") != std::string::npos, desc);
+    free(desc);
+    BOOST_TEST(imageSnapshots(image).find("s2") != std::string::npos, imageSnapshots(image));
+
+    // back to the running snapshot from shut off: started from it, paused as asked
+    BOOST_TEST_REQUIRE(virDomainRevertToSnapshot(s1, VIR_DOMAIN_SNAPSHOT_REVERT_PAUSED) == 0, lastError());
+    BOOST_TEST(virDomainGetState(dom, &state, &reason, 0) == 0);
+    BOOST_TEST((state == VIR_DOMAIN_PAUSED && reason == VIR_DOMAIN_PAUSED_FROM_SNAPSHOT));
+    BOOST_TEST(virDomainSnapshotIsCurrent(s1, 0) == 1);
+    BOOST_TEST(virDomainDestroy(dom) == 0, lastError());
+    BOOST_TEST(virDomainSnapshotDelete(s2, 0) == 0, lastError());
+    BOOST_TEST(imageSnapshots(image).find("s2") == std::string::npos, imageSnapshots(image));
+    BOOST_TEST(imageSnapshots(image).find("s1") != std::string::npos, imageSnapshots(image));
+    BOOST_TEST(events.waitFor(9));
+    {
+        std::lock_guard<std::mutex> g(events.lock);
+        BOOST_TEST(format(events.seen) == "0/0 2/0 5/6 2/3 6/1 5/0 2/3 3/5 5/1 ", format(events.seen));
+    }
+    virDomainSnapshotFree(s1);
+    virDomainSnapshotFree(s2);
+    virDomainFree(dom);
+    virConnectDomainEventDeregisterAny(conn, cb);
+    virConnectClose(conn);
+
+    // the next process reads the tree back
+    BOOST_TEST(root.shell("snapshot-list snap --name") == "s1\n\n");
+    BOOST_TEST(root.shell("snapshot-current snap --name") == "s1\n");
+    BOOST_TEST(root.shell("undefine snap") == "error: Failed to undefine domain 'snap'\n"
+                                              "error: Requested operation is not valid: cannot delete inactive domain with 1 snapshots\n\n");
+    BOOST_TEST(root.shell("undefine snap --snapshots-metadata").find("Domain 'snap' has been undefined") != std::string::npos);
+    BOOST_TEST(!fs::exists(root.dir / "lib" / "qemu" / "snapshot" / "snap"));
+    BOOST_TEST(imageSnapshots(image).find("s1") != std::string::npos);     // metadata only: the image keeps it
 }
 
 // Whether QEMU (pid) has the file open.

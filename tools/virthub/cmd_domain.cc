@@ -19,22 +19,6 @@ namespace virthub {
 
 namespace {
 
-// RAII holder for a domain reference.
-struct DomainRef {
-    virDomainPtr dom = nullptr;
-    DomainRef() = default;
-    explicit DomainRef(virDomainPtr d) : dom(d) {}
-    DomainRef(const DomainRef &) = delete;
-    DomainRef &operator=(const DomainRef &) = delete;
-    ~DomainRef()
-    {
-        if (dom)
-            virDomainFree(dom);
-    }
-    explicit operator bool() const { return dom != nullptr; }
-    operator virDomainPtr() const { return dom; }
-};
-
 const char *stateToString(int state)
 {
     switch (state) {
@@ -87,6 +71,13 @@ const char *reasonToString(int state, int reason)
     }
 }
 
+bool lastErrorIs(const Ctl &ctl, int code)
+{
+    return ctl.haveError && ctl.errCode == code;
+}
+
+}  // namespace
+
 // Reads an XML file given to define/create/save --xml.
 bool readFile(Ctl &ctl, const char *path, std::string &out)
 {
@@ -123,13 +114,6 @@ bool readFile(Ctl &ctl, const char *path, std::string &out)
     close(fd);
     return true;
 }
-
-bool lastErrorIs(const Ctl &ctl, int code)
-{
-    return ctl.haveError && ctl.errCode == code;
-}
-
-}  // namespace
 
 // ---------------------------------------------------------------------------
 // Domain lookup
@@ -419,10 +403,6 @@ static bool cmdUndefine(Ctl &ctl, const Cmd &cmd)
             printError("Refusing to undefine while domain managed save image exists");
             return false;
         }
-        if (snapshots && !snapshotsMetadata) {
-            printError("Refusing to undefine while %d snapshots exist", snapshots);
-            return false;
-        }
     }
     if (!hasManagedSave)
         flags &= ~VIR_DOMAIN_UNDEFINE_MANAGED_SAVE;
@@ -434,6 +414,10 @@ static bool cmdUndefine(Ctl &ctl, const Cmd &cmd)
         !(flags & VIR_DOMAIN_UNDEFINE_NVRAM)) {
         // Older drivers: emulate the flags piecewise.
         resetError(ctl);
+        if (snapshots && !snapshotsMetadata) {
+            printError("Refusing to undefine while %d snapshots exist", snapshots);
+            return false;
+        }
         if (hasManagedSave && managedSave && virDomainManagedSaveRemove(dom, 0) < 0) {
             printError("Failed to remove managed save image for domain '%s'", name);
             return false;

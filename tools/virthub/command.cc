@@ -51,6 +51,7 @@ const CmdGroup *commandGroups()
         {"Managing domains", "domain", domainManagementCommands},
         {"Inspecting domains", "monitor", domainMonitoringCommands},
         {"Watching domain events", "events", eventCommands},
+        {"Snapshots of domains", "snapshot", snapshotCommands},
         {"The host and its hypervisor", "host", hostCommands},
         {"Shell built-ins", "virthub", shellCommands},
         {nullptr, nullptr, nullptr},
@@ -691,22 +692,6 @@ static std::string shellQuote(const std::string &s)
             out += c;
     }
     out += "'";
-    return out;
-}
-
-static std::string xmlEscape(const std::string &s)
-{
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '&': out += "&amp;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&apos;"; break;
-        default: out += c;
-        }
-    }
     return out;
 }
 

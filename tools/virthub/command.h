@@ -107,6 +107,7 @@ extern const CmdDef hostCommands[];
 extern const CmdDef domainManagementCommands[];
 extern const CmdDef domainMonitoringCommands[];
 extern const CmdDef eventCommands[];
+extern const CmdDef snapshotCommands[];
 extern const CmdDef shellCommands[];
 // Stream commands (cmd_streams.cc), listed with the domain management commands.
 extern const OptDef consoleOpts[];
@@ -168,6 +169,25 @@ enum LookupFlags : unsigned {
 virDomainPtr lookupDomainBy(Ctl &ctl, const char *word, unsigned by);
 virDomainPtr commandDomain(Ctl &ctl, const Cmd &cmd, const char *optname,
                            const char **name, unsigned by = BY_ALL);
+
+// RAII holder for a domain reference.
+struct DomainRef {
+    virDomainPtr dom = nullptr;
+    DomainRef() = default;
+    explicit DomainRef(virDomainPtr d) : dom(d) {}
+    DomainRef(const DomainRef &) = delete;
+    DomainRef &operator=(const DomainRef &) = delete;
+    ~DomainRef()
+    {
+        if (dom)
+            virDomainFree(dom);
+    }
+    explicit operator bool() const { return dom != nullptr; }
+    operator virDomainPtr() const { return dom; }
+};
+
+// Reads a file named by a command (an XML document); false after setting the error to report.
+bool readFile(Ctl &ctl, const char *path, std::string &out);
 
 // ---- help (command.cc) ---------------------------------------------------
 bool printCommandHelp(Ctl &ctl, const CmdDef *def);

@@ -192,4 +192,20 @@ void printKeyValue(const char *key, int keyWidth, const std::string &value)
     fprintf(stdout, "%-*s %s\n", keyWidth, key, value.c_str());
 }
 
+std::string xmlEscape(const std::string &s)
+{
+    std::string out;
+    for (char c : s) {
+        switch (c) {
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '&': out += "&amp;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&apos;"; break;
+        default: out += c;
+        }
+    }
+    return out;
+}
+
 }  // namespace virthub

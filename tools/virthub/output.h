@@ -18,6 +18,9 @@ void printError(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 std::string strprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+// Text with XML's five special characters as entities.
+std::string xmlEscape(const std::string &s);
+
 // Display width of a UTF-8 string (falls back to byte length when the
 // locale cannot decode it).
 size_t displayWidth(const std::string &s);

@@ -8,6 +8,7 @@
 #include <libvirt/virterror.h>
 
 #include "drivers/qemu/device_props.h"
+#include "drivers/qemu/monitor.h"
 
 namespace vh::drv::qemu {
 
@@ -382,6 +383,25 @@ Result<void> checkDiskSources(const conf::DomainDef &def)
                                      ", gid:" + std::to_string(getgid()) + ")");
     }
     return {};
+}
+
+Result<std::map<std::string, std::string>> liveFormatNodes(Monitor &monitor)
+{
+    auto blocks = monitor.execute("query-block");
+    if (!blocks)
+        return std::move(blocks).error();
+    std::map<std::string, std::string> out;
+    const std::string peripheral = "/machine/peripheral/";
+    for (const auto &b : *blocks) {
+        if (!b.contains("inserted"))
+            continue;
+        // qdev is the device's id, or its QOM path: /machine/peripheral/ID/virtio-backend
+        std::string qdev = b.value("qdev", std::string());
+        if (qdev.rfind(peripheral, 0) == 0)
+            qdev = qdev.substr(peripheral.size(), qdev.find('/', peripheral.size()) - peripheral.size());
+        out[qdev] = b["inserted"].value("node-name", std::string());
+    }
+    return out;
 }
 
 } // namespace vh::drv::qemu

@@ -5,6 +5,7 @@
 // on, and the start-time check that the disks' files exist.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -47,5 +48,9 @@ Result<void> appendStorage(const conf::DomainDef &def, std::vector<std::string> 
 
 // Every disk's source exists (libvirt's "Cannot access storage file" otherwise); run at start.
 Result<void> checkDiskSources(const conf::DomainDef &def);
+
+class Monitor;
+// The format node in each disk device of a running guest, by the device's alias (query-block).
+Result<std::map<std::string, std::string>> liveFormatNodes(Monitor &monitor);
 
 } // namespace vh::drv::qemu

@@ -52,7 +52,7 @@ Result<std::vector<Ref<_virDomain>>> QemuDriver::connectListAllDomains(virConnec
     for (const auto &d : st_->domains)
         if (domainMatchesListFlags({d->active(), d->state, d->persistent,
                                     !d->active() && access(st_->managedSaveFile(d->def->name).c_str(), F_OK) == 0,
-                                    d->autostart, false, false},
+                                    d->autostart, !d->snapshots.empty(), false},
                                    flags))
             out.push_back(domainHandle(conn, *d));
     return out;
@@ -144,7 +144,7 @@ Result<Ref<_virDomain>> QemuDriver::domainDefineXMLFlags(virConnectPtr conn, con
 
 Result<void> QemuDriver::domainUndefineFlags(virDomainPtr domain, unsigned int flags)
 {
-    CHECK_FLAGS(flags, VIR_DOMAIN_UNDEFINE_MANAGED_SAVE);
+    CHECK_FLAGS(flags, VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA);
     std::unique_lock<std::mutex> g;
     auto obj = find(domain, g);
     if (!obj)
@@ -152,6 +152,7 @@ Result<void> QemuDriver::domainUndefineFlags(virDomainPtr domain, unsigned int f
     DomainObj *o = *obj;
     if (!o->persistent)
         return Error::make(VIR_FROM_QEMU, VIR_ERR_OPERATION_INVALID, "cannot undefine transient domain");
+    VH_TRY(checkUndefineSnapshots(*o, flags, VIR_FROM_QEMU));
     std::string image = st_->managedSaveFile(o->def->name);
     if (access(image.c_str(), F_OK) == 0) {
         if (!(flags & VIR_DOMAIN_UNDEFINE_MANAGED_SAVE))

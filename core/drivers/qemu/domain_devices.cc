@@ -237,18 +237,14 @@ Result<void> QemuDriver::detachLive(DomainObj &o, const DeviceRef &ref, std::uni
                                  it->targetBus.c_str());
         alias = it->info.alias.empty() ? diskAlias(*o.def, *it) : it->info.alias;
         // the medium's nodes go once the device has gone: find them by the device they serve
-        auto blocks = mon.execute("query-block");
-        if (!blocks)
-            return std::move(blocks).error();
-        for (const auto &b : *blocks) {
-            std::string qdev = b.value("qdev", std::string());
-            bool ours = qdev == alias || qdev.rfind("/machine/peripheral/" + alias + "/", 0) == 0;
-            if (ours && b.contains("inserted")) {
-                std::string format = b["inserted"].value("node-name", std::string());
-                nodes = {format};
-                if (size_t p = format.rfind("-format"); p != std::string::npos)
-                    nodes.push_back(format.substr(0, p) + "-storage");
-            }
+        auto media = liveFormatNodes(mon);
+        if (!media)
+            return std::move(media).error();
+        if (auto m = media->find(alias); m != media->end()) {
+            const std::string &format = m->second;
+            nodes = {format};
+            if (size_t p = format.rfind("-format"); p != std::string::npos)
+                nodes.push_back(format.substr(0, p) + "-storage");
         }
     } else {
         auto it = std::find_if(o.def->devices.interfaces.begin(), o.def->devices.interfaces.end(),

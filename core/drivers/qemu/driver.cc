@@ -36,7 +36,7 @@ Result<Paths> pathsFor(const Uri &uri)
             return Error::make(VIR_FROM_QEMU, VIR_ERR_INVALID_ARG,
                                "qemu:///embed needs an absolute root directory: qemu:///embed?root=/path");
         return Paths{*root + "/etc/qemu", *root + "/run/qemu", *root + "/log/qemu", *root + "/cache/qemu/capabilities",
-                     *root + "/lib/qemu/save"};
+                     *root + "/lib/qemu/save", *root + "/lib/qemu/snapshot"};
     }
     if (uri.path == "/session") {
         std::string runtime = getenv("XDG_RUNTIME_DIR") && *getenv("XDG_RUNTIME_DIR")
@@ -45,14 +45,15 @@ Result<Paths> pathsFor(const Uri &uri)
         return Paths{xdg("XDG_CONFIG_HOME", "/.config") + "/libvirt/qemu", runtime,
                      xdg("XDG_CACHE_HOME", "/.cache") + "/libvirt/qemu/log",
                      xdg("XDG_CACHE_HOME", "/.cache") + "/libvirt/qemu/capabilities",
-                     xdg("XDG_CONFIG_HOME", "/.config") + "/libvirt/qemu/save"};
+                     xdg("XDG_CONFIG_HOME", "/.config") + "/libvirt/qemu/save",
+                     xdg("XDG_CONFIG_HOME", "/.config") + "/libvirt/qemu/snapshot"};
     }
     if (uri.path == "/system") {
         if (geteuid() != 0)
             return Error::make(VIR_FROM_QEMU, VIR_ERR_OPERATION_DENIED,
                                "qemu:///system is served to root only (until the daemon exists); use qemu:///session");
         return Paths{"/etc/libvirt/qemu", "/run/libvirt/qemu", "/var/log/libvirt/qemu", "/var/cache/libvirt/qemu/capabilities",
-                     "/var/lib/libvirt/qemu/save"};
+                     "/var/lib/libvirt/qemu/save", "/var/lib/libvirt/qemu/snapshot"};
     }
     return Error::make(VIR_FROM_QEMU, VIR_ERR_INTERNAL_ERROR,
                        "unexpected QEMU URI path '" + uri.path + "', try qemu:///system, qemu:///session or qemu:///embed?root=DIR");

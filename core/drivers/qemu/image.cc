@@ -70,4 +70,15 @@ Result<Info> info(const std::string &path)
     return out;
 }
 
+Result<void> snapshot(const std::string &path, SnapshotOp op, const std::string &tag)
+{
+    static const char *const kOps[] = {"-c", "-a", "-d"};
+    static const char *const kWhat[] = {"create", "apply", "delete"};
+    ProgramOutput r = runProgram({"qemu-img", "snapshot", kOps[static_cast<int>(op)], tag, path});
+    if (!r.ok())
+        return Error::format(VIR_FROM_QEMU, VIR_ERR_OPERATION_FAILED, "cannot %s internal snapshot '%s' of '%s': %s",
+                             kWhat[static_cast<int>(op)], tag.c_str(), path.c_str(), complaint(r).c_str());
+    return {};
+}
+
 } // namespace vh::drv::qemu::image

@@ -30,4 +30,8 @@ Result<void> create(const std::string &path, const std::string &format, unsigned
 // What qemu-img finds in path (it may be in use by a running guest).
 Result<Info> info(const std::string &path);
 
+// An internal snapshot of a qcow2 image that no guest is using: made, applied or deleted.
+enum class SnapshotOp { Create, Apply, Delete };
+Result<void> snapshot(const std::string &path, SnapshotOp op, const std::string &tag);
+
 } // namespace vh::drv::qemu::image

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "drivers/driver_tables.h"
+#include "drivers/snapshot_calls.h"
 #include "drivers/qemu/state.h"
 #include "util/uri.h"
 
@@ -13,7 +14,7 @@ namespace vh::drv::qemu {
 
 Result<void> open(virConnectPtr conn, const Uri &uri, virConnectAuthPtr auth, unsigned int flags);
 
-class QemuDriver final : public HypervisorDriver {
+class QemuDriver final : public SnapshotReadCalls<QemuDriver> {
 public:
     explicit QemuDriver(std::shared_ptr<State> st) : st_(std::move(st)) {}
 
@@ -94,7 +95,16 @@ public:
     Result<std::string> domainScreenshot(virDomainPtr domain, virStreamPtr stream, unsigned int screen,
                                          unsigned int flags) override;
 
+    // snapshots (snapshots.cc; the calls that only read them are SnapshotReadCalls')
+    Result<Ref<_virDomainSnapshot>> domainSnapshotCreateXML(virDomainPtr domain, const char *xmlDesc, unsigned int flags) override;
+    Result<void> domainRevertToSnapshot(virDomainSnapshotPtr snapshot, unsigned int flags) override;
+    Result<void> domainSnapshotDelete(virDomainSnapshotPtr snapshot, unsigned int flags) override;
+
 private:
+    friend class SnapshotReadCalls<QemuDriver>;
+    static constexpr int kErrorDomain = VIR_FROM_QEMU;
+    static constexpr const char *kName = "qemu";
+
     Result<DomainObj *> find(virDomainPtr dom, std::unique_lock<std::mutex> &g);
     Result<DomainObj *> findActive(virDomainPtr dom, std::unique_lock<std::mutex> &g);
     // The domain and the definitions VIR_DOMAIN_AFFECT_* flags choose (either may be null).

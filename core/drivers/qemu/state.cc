@@ -17,6 +17,7 @@
 #include "drivers/qemu/disks.h"
 #include "drivers/qemu/domain_capabilities.h"
 #include "drivers/qemu/graphics.h"
+#include "drivers/qemu/internal_snapshots.h"
 #include "drivers/qemu/kvm_probe.h"
 #include "drivers/qemu/migration.h"
 #include "util/files.h"
@@ -96,7 +97,7 @@ Result<std::shared_ptr<State>> State::open(const Paths &paths)
     std::lock_guard<std::mutex> g(gStatesLock);
     if (auto st = gStates[paths.config].lock())
         return st;
-    for (const std::string *dir : {&paths.config, &paths.run, &paths.log, &paths.save})
+    for (const std::string *dir : {&paths.config, &paths.run, &paths.log, &paths.save, &paths.snapshot})
         VH_TRY(makeDirs(*dir, 0700, VIR_FROM_QEMU));
     std::string lockPath = paths.run + "/driver.lock";
     int fd = ::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -166,6 +167,10 @@ DomainObj &State::add(std::unique_ptr<conf::DomainDef> def, bool persistent)
 
 void State::remove(DomainObj *obj)
 {
+    // its snapshots' metadata goes with it (a domain with snapshots is only undefined with
+    // VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA, or stops as a transient one)
+    std::error_code ec;
+    fs::remove_all(snapshotDir(obj->def->name), ec);
     std::erase_if(domains, [&](const std::shared_ptr<DomainObj> &d) { return d.get() == obj; });
 }
 
@@ -173,6 +178,50 @@ Result<void> State::saveConfig(const conf::DomainDef &def)
 {
     return writeFileAtomic(configFile(def.name), conf::formatDomain(def, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE),
                            VIR_FROM_QEMU);
+}
+
+Result<void> State::saveSnapshot(const DomainObj &obj, const conf::SnapshotDef &def)
+{
+    VH_TRY(makeDirs(snapshotDir(obj.def->name), 0700, VIR_FROM_QEMU));
+    conf::SnapshotDef stored = def;
+    stored.current = obj.snapshots.current() == &def;
+    return writeFileAtomic(snapshotDir(obj.def->name) + "/" + def.name + ".xml",
+                           conf::formatSnapshot(stored, conf::SNAPSHOT_FORMAT_INTERNAL | conf::SNAPSHOT_FORMAT_SECURE),
+                           VIR_FROM_QEMU);
+}
+
+Result<void> State::saveSnapshots(const DomainObj &obj)
+{
+    std::error_code ec;
+    for (const auto &e : fs::directory_iterator(snapshotDir(obj.def->name), ec))
+        if (e.path().extension() == ".xml" && !obj.snapshots.find(e.path().stem().string()))
+            fs::remove(e.path(), ec);
+    for (const auto &def : obj.snapshots.all())
+        VH_TRY(saveSnapshot(obj, *def));
+    return {};
+}
+
+void State::loadSnapshots(DomainObj &obj)
+{
+    std::error_code ec;
+    std::vector<std::unique_ptr<conf::SnapshotDef>> defs;
+    for (const auto &e : fs::directory_iterator(snapshotDir(obj.def->name), ec)) {
+        auto text = e.path().extension() == ".xml" ? readFile(e.path(), VIR_FROM_QEMU) : Result<std::string>(std::string());
+        if (!text || text->empty())
+            continue;
+        auto def = conf::parseSnapshot(*text, xmlopt, conf::SNAPSHOT_PARSE_INTERNAL);
+        if (def)
+            defs.push_back(std::move(*def));
+    }
+    // creation order, which the listing's "newest child first" follows
+    std::stable_sort(defs.begin(), defs.end(), [](const auto &a, const auto &b) { return a->creationTime < b->creationTime; });
+    for (auto &def : defs) {
+        bool current = def->current;
+        std::string name = def->name;
+        obj.snapshots.put(std::move(def));
+        if (current)
+            obj.snapshots.setCurrent(name);
+    }
 }
 
 Result<void> State::saveStatus(const DomainObj &obj)
@@ -245,6 +294,8 @@ Result<void> State::load()
         if (!reattach(*obj, static_cast<pid_t>(num("pid")), static_cast<unsigned long long>(num("starttime"))))
             cleanup(obj, VIR_DOMAIN_SHUTOFF_CRASHED, VIR_DOMAIN_EVENT_STOPPED_CRASHED);
     }
+    for (const auto &d : domains)
+        loadSnapshots(*d);
     return {};
 }
 
@@ -306,7 +357,7 @@ Result<void> State::connectMonitor(DomainObj &obj, std::chrono::milliseconds tim
     return {};
 }
 
-Result<void> State::start(DomainObj &obj, bool paused, int reason, int incomingFd)
+Result<void> State::start(DomainObj &obj, bool paused, int reason, int incomingFd, const std::string &snapshot)
 {
     GuestPaths gp = guestPaths(obj.def->name);
     // the definition that runs: with what start chooses (device aliases, VNC ports and
@@ -340,6 +391,11 @@ Result<void> State::start(DomainObj &obj, bool paused, int reason, int incomingF
     }
     if (connected && incomingFd >= 0)
         connected = receiveState(*obj.monitor, incomingFd);
+    if (connected && !snapshot.empty()) {
+        if (const conf::SnapshotDef *snap = obj.snapshots.find(snapshot))
+            connected = runSnapshotJob(*obj.monitor, *live, *snap, JobKind::Load);
+        obj.settled = obj.monitor->eventsSeen();
+    }
     if (connected)
         connected = recordPtys(*live, *obj.monitor);
     if (connected && !paused) {
@@ -360,12 +416,16 @@ Result<void> State::start(DomainObj &obj, bool paused, int reason, int incomingF
         obj.keepConfig();
     obj.def = std::move(live);
     obj.def->id = nextId++;
+    bool fromSnapshot = reason == VIR_DOMAIN_RUNNING_FROM_SNAPSHOT;
     obj.state = paused ? VIR_DOMAIN_PAUSED : VIR_DOMAIN_RUNNING;
-    obj.reason = paused ? VIR_DOMAIN_PAUSED_USER : reason;
+    obj.reason = !paused ? reason : fromSnapshot ? VIR_DOMAIN_PAUSED_FROM_SNAPSHOT : VIR_DOMAIN_PAUSED_USER;
     VH_TRY(saveStatus(obj));
-    emit(obj, VIR_DOMAIN_EVENT_STARTED, incomingFd >= 0 ? VIR_DOMAIN_EVENT_STARTED_RESTORED : VIR_DOMAIN_EVENT_STARTED_BOOTED);
+    emit(obj, VIR_DOMAIN_EVENT_STARTED, fromSnapshot        ? VIR_DOMAIN_EVENT_STARTED_FROM_SNAPSHOT
+                                        : incomingFd >= 0   ? VIR_DOMAIN_EVENT_STARTED_RESTORED
+                                                            : VIR_DOMAIN_EVENT_STARTED_BOOTED);
     if (paused)
-        emit(obj, VIR_DOMAIN_EVENT_SUSPENDED, VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+        emit(obj, VIR_DOMAIN_EVENT_SUSPENDED,
+             fromSnapshot ? VIR_DOMAIN_EVENT_SUSPENDED_FROM_SNAPSHOT : VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
     return {};
 }
 

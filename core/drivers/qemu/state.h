@@ -10,6 +10,7 @@
 //   R/log/qemu/NAME.log      its QEMU output
 //   R/run/qemu/driver.lock   held by the process managing R
 //   R/lib/qemu/save/NAME.save  a managed save image
+//   R/lib/qemu/snapshot/NAME/SNAP.xml  a snapshot's metadata (<active> marks the current one)
 //   R/etc/qemu/autostart/NAME.xml  a link to NAME's config: start it with the host
 //   R/run/qemu/autostarted   the boot whose autostart has been done
 //   R/cache/qemu/capabilities/_usr_bin_qemu-system-ARCH.json   what each QEMU binary can do
@@ -41,6 +42,7 @@ namespace vh::drv::qemu {
 struct Paths {
     std::string config, run, log, cache;   // cache: the binaries' probe results
     std::string save;                      // managed save images
+    std::string snapshot;                  // snapshot metadata, a directory per domain
 };
 
 struct DomainObj : DomainRecord {
@@ -85,6 +87,11 @@ public:
     std::string configFile(const std::string &name) const { return paths.config + "/" + name + ".xml"; }
     std::string statusFile(const std::string &name) const { return paths.run + "/" + name + ".xml"; }
     std::string managedSaveFile(const std::string &name) const { return paths.save + "/" + name + ".save"; }
+    std::string snapshotDir(const std::string &name) const { return paths.snapshot + "/" + name; }
+    // A snapshot's metadata written (atomically), or all of a domain's again (after the tree
+    // or the current one changed); read back when the state is opened.
+    Result<void> saveSnapshot(const DomainObj &obj, const conf::SnapshotDef &def);
+    Result<void> saveSnapshots(const DomainObj &obj);
     // A link to the config marks a domain to start with the host (libvirt's layout).
     std::string autostartLink(const std::string &name) const { return paths.config + "/autostart/" + name + ".xml"; }
     GuestPaths guestPaths(const std::string &name) const
@@ -107,7 +114,9 @@ public:
 
     // Starts QEMU for an inactive domain and continues it unless paused; with incomingFd, the
     // guest's state comes from that file (a save image's migration stream). Callers hold `lock`.
-    Result<void> start(DomainObj &obj, bool paused, int reason, int incomingFd = -1);
+    // With reason VIR_DOMAIN_RUNNING_FROM_SNAPSHOT, the guest comes from the internal snapshot
+    // named by `snapshot` (or boots, when that is empty), and the events say so.
+    Result<void> start(DomainObj &obj, bool paused, int reason, int incomingFd = -1, const std::string &snapshot = {});
     // Stops the guest's QEMU and marks it shut off with reason; a transient domain is removed
     // (callers must not use obj after). Callers hold `lock`.
     Result<void> stop(DomainObj *obj, int reason, int eventDetail);
@@ -135,6 +144,7 @@ private:
 
     State(Paths p, int lockFd);
     Result<void> load();
+    void loadSnapshots(DomainObj &obj);
     // Starts the autostart domains, once per host boot for the directory.
     void autostart();
     Result<void> reattach(DomainObj &obj, pid_t pid, unsigned long long startTime);

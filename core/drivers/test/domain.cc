@@ -27,7 +27,7 @@ Error notRunning()
 
 bool matches(const DomainObj &o, unsigned int f)
 {
-    return domainMatchesListFlags({o.active(), o.state, o.persistent, o.managedSave, o.autostart, false, false}, f);
+    return domainMatchesListFlags({o.active(), o.state, o.persistent, o.managedSave, o.autostart, !o.snapshots.empty(), false}, f);
 }
 
 } // namespace
@@ -209,6 +209,7 @@ Result<void> TestDriver::domainUndefineFlags(virDomainPtr domain, unsigned int f
     DomainObj *o = *obj;
     if (o->managedSave && !(flags & VIR_DOMAIN_UNDEFINE_MANAGED_SAVE))
         return Error::make(VIR_FROM_TEST, VIR_ERR_OPERATION_INVALID, "Refusing to undefine while domain managed save image exists");
+    VH_TRY(checkUndefineSnapshots(*o, flags, VIR_FROM_TEST));
     emit(*o, VIR_DOMAIN_EVENT_UNDEFINED, VIR_DOMAIN_EVENT_UNDEFINED_REMOVED);
     if (o->active()) {
         o->persistent = false;

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "drivers/driver_tables.h"
+#include "drivers/snapshot_calls.h"
 #include "drivers/test/state.h"
 #include "util/uri.h"
 
@@ -14,7 +15,7 @@ namespace vh::drv::test {
 
 Result<void> open(virConnectPtr conn, const Uri &uri, virConnectAuthPtr auth, unsigned int flags);
 
-class TestDriver final : public HypervisorDriver {
+class TestDriver final : public SnapshotReadCalls<TestDriver> {
 public:
     explicit TestDriver(std::shared_ptr<State> st) : st_(std::move(st)) {}
 
@@ -112,7 +113,16 @@ public:
     Result<void> domainSetInterfaceParameters(virDomainPtr domain, const char *device, TypedParamSpan params,
                                               unsigned int flags) override;
 
+    // snapshots (domain_snapshots.cc; the calls that only read them are SnapshotReadCalls')
+    Result<Ref<_virDomainSnapshot>> domainSnapshotCreateXML(virDomainPtr domain, const char *xmlDesc, unsigned int flags) override;
+    Result<void> domainRevertToSnapshot(virDomainSnapshotPtr snapshot, unsigned int flags) override;
+    Result<void> domainSnapshotDelete(virDomainSnapshotPtr snapshot, unsigned int flags) override;
+
 private:
+    friend class SnapshotReadCalls<TestDriver>;
+    static constexpr int kErrorDomain = VIR_FROM_TEST;
+    static constexpr const char *kName = "test";
+
     // The domain behind a handle (by UUID, as libvirt does), with the state locked.
     Result<DomainObj *> find(virDomainPtr dom, std::unique_lock<std::mutex> &g);
     // find(), for a domain that must be running.
