@@ -13,16 +13,32 @@ from .model import Api
 
 OVERRIDE = re.compile(r'\b(\w+)\s*\([^;{}()]*\)\s*(?:const\s*)?override\s*;', re.S)
 COMMENT = re.compile(r'//[^\n]*|/\*.*?\*/', re.S)
+CLASS = re.compile(r'\bclass\s+(\w+)\s*(?:final\s*)?:\s*public\s+(\w+)')
+
+
+def _shared_bases(drivers_dir):
+    """{class: slots it overrides} of the driver base classes beside the driver folders
+    (core/drivers/*.h, one class per header)."""
+    out = {}
+    for header in glob.glob(os.path.join(drivers_dir, '*.h')):
+        text = COMMENT.sub('', open(header).read())
+        for m in CLASS.finditer(text):
+            out[m.group(1)] = set(OVERRIDE.findall(text))
+    return out
 
 
 def implemented_slots(drivers_dir):
-    """{driver name: set of overridden slot names}"""
+    """{driver name: set of overridden slot names}, its base classes' included"""
+    bases = _shared_bases(drivers_dir)
     out = {}
     for d in sorted(glob.glob(os.path.join(drivers_dir, '*', ''))):
         name = os.path.basename(os.path.dirname(d))
         slots = set()
         for header in glob.glob(os.path.join(d, '*.h')):
-            slots |= set(OVERRIDE.findall(COMMENT.sub('', open(header).read())))
+            text = COMMENT.sub('', open(header).read())
+            slots |= set(OVERRIDE.findall(text))
+            for m in CLASS.finditer(text):
+                slots |= bases.get(m.group(2), set())
         if slots:
             out[name] = slots
     return out

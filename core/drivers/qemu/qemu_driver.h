@@ -5,7 +5,7 @@
 
 #include <memory>
 
-#include "drivers/driver_tables.h"
+#include "drivers/domain_stats_driver.h"
 #include "drivers/qemu/state.h"
 #include "util/uri.h"
 
@@ -13,7 +13,7 @@ namespace vh::drv::qemu {
 
 Result<void> open(virConnectPtr conn, const Uri &uri, virConnectAuthPtr auth, unsigned int flags);
 
-class QemuDriver final : public HypervisorDriver {
+class QemuDriver final : public DomainStatsDriver {
 public:
     explicit QemuDriver(std::shared_ptr<State> st) : st_(std::move(st)) {}
 
@@ -70,6 +70,7 @@ public:
     Result<int> domainGetVcpusFlags(virDomainPtr domain, unsigned int flags) override;
     Result<void> domainSetVcpusFlags(virDomainPtr domain, unsigned int nvcpus, unsigned int flags) override;
 
+
     // save images and managed save (save.cc)
     Result<void> domainSaveFlags(virDomainPtr domain, const char *to, const char *dxml, unsigned int flags) override;
     Result<void> domainRestoreFlags(virConnectPtr conn, const char *from, const char *dxml, unsigned int flags) override;
@@ -95,6 +96,9 @@ public:
                                          unsigned int flags) override;
 
 private:
+    // virConnectGetAllDomainStats and virDomainListGetStats (domain_all_stats.cc)
+    Result<std::vector<DomainStatsRecord>> allDomainStats(virConnectPtr conn, virDomainPtr *doms, unsigned int stats,
+                                                          unsigned int flags) override;
     Result<DomainObj *> find(virDomainPtr dom, std::unique_lock<std::mutex> &g);
     Result<DomainObj *> findActive(virDomainPtr dom, std::unique_lock<std::mutex> &g);
     // The domain and the definitions VIR_DOMAIN_AFFECT_* flags choose (either may be null).

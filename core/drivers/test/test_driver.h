@@ -6,7 +6,7 @@
 #include <functional>
 #include <memory>
 
-#include "drivers/driver_tables.h"
+#include "drivers/domain_stats_driver.h"
 #include "drivers/test/state.h"
 #include "util/uri.h"
 
@@ -14,7 +14,7 @@ namespace vh::drv::test {
 
 Result<void> open(virConnectPtr conn, const Uri &uri, virConnectAuthPtr auth, unsigned int flags);
 
-class TestDriver final : public HypervisorDriver {
+class TestDriver final : public DomainStatsDriver {
 public:
     explicit TestDriver(std::shared_ptr<State> st) : st_(std::move(st)) {}
 
@@ -113,6 +113,9 @@ public:
                                               unsigned int flags) override;
 
 private:
+    // virConnectGetAllDomainStats and virDomainListGetStats (domain_all_stats.cc)
+    Result<std::vector<DomainStatsRecord>> allDomainStats(virConnectPtr conn, virDomainPtr *doms, unsigned int stats,
+                                                          unsigned int flags) override;
     // The domain behind a handle (by UUID, as libvirt does), with the state locked.
     Result<DomainObj *> find(virDomainPtr dom, std::unique_lock<std::mutex> &g);
     // find(), for a domain that must be running.
