@@ -42,13 +42,17 @@ bool Entry::argError(const char *arg, const char *what) noexcept
 
 bool Entry::checkList(virDomainPtr *doms) noexcept
 {
-    if (!doms || !*doms)
+    if (!doms)
         return argError("doms", "must not be NULL");
+    if (!*doms) {
+        report(vh::Error::format(domain_, VIR_ERR_INVALID_ARG, "doms array in %s must contain at least one domain", fn_));
+        return false;
+    }
     for (virDomainPtr *d = doms; *d; d++) {
         if (!check(*d))
             return false;
         if ((*d)->connect() != doms[0]->connect()) {
-            report(vh::Error::make(domain_, VIR_ERR_INVALID_ARG, "domains from different connections"));
+            report(vh::Error::make(domain_, VIR_ERR_INVALID_ARG, "domains in 'doms' array must belong to a single connection"));
             return false;
         }
     }

@@ -102,4 +102,23 @@ vh::Result<int> exportTypedParams(vh::TypedParamList &&from, virTypedParameterPt
     return exportAll(from, params, nparams);
 }
 
+vh::Result<int> exportRecords(std::vector<vh::drv::DomainStatsRecord> &&from, virDomainStatsRecordPtr **to)
+{
+    auto *out = static_cast<virDomainStatsRecordPtr *>(calloc(from.size() + 1, sizeof(virDomainStatsRecordPtr)));
+    if (!out)
+        throw std::bad_alloc();
+    for (size_t i = 0; i < from.size(); i++) {
+        auto *rec = static_cast<virDomainStatsRecordPtr>(calloc(1, sizeof(virDomainStatsRecord)));
+        if (!rec) {
+            virDomainStatsRecordListFree(out);
+            throw std::bad_alloc();
+        }
+        out[i] = rec;
+        rec->dom = from[i].dom.release();
+        exportTypedParams(std::move(from[i].params), &rec->params, &rec->nparams);
+    }
+    *to = out;
+    return static_cast<int>(from.size());
+}
+
 } // namespace vh::capi

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "drivers/domain_stats.h"
 #include "util/object.h"
 #include "util/result.h"
 #include "util/typed_params.h"
@@ -46,5 +47,9 @@ vh::Result<int> fillTypedParams(const vh::TypedParamList &from, virTypedParamete
 // A malloc'd array (free with virTypedParamsFree) and its count.
 vh::Result<int> exportTypedParams(vh::TypedParamList &&from, virTypedParameterPtr *params, int *nparams);
 vh::Result<int> exportTypedParams(vh::TypedParamList &&from, virTypedParameterPtr *params, unsigned int *nparams);
+
+// A NULL-terminated array of statistics records; the caller frees it with
+// virDomainStatsRecordListFree.
+vh::Result<int> exportRecords(std::vector<vh::drv::DomainStatsRecord> &&from, virDomainStatsRecordPtr **to);
 
 } // namespace vh::capi

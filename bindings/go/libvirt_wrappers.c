@@ -347,6 +347,14 @@ char * virConnectDomainXMLToNativeWrapper(virConnectPtr conn, const char *native
     return ret;
 }
 
+int virConnectGetAllDomainStatsWrapper(virConnectPtr conn, unsigned int stats, virDomainStatsRecordPtr **retStats, unsigned int flags, virErrorPtr err)
+{
+    int ret = virConnectGetAllDomainStats(conn, stats, retStats, flags);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
 char * virConnectGetDomainCapabilitiesWrapper(virConnectPtr conn, const char *emulatorbin, const char *arch, const char *machine, const char *virttype, unsigned int flags, virErrorPtr err)
 {
     char *ret = virConnectGetDomainCapabilities(conn, emulatorbin, arch, machine, virttype, flags);
@@ -1104,6 +1112,14 @@ int virDomainIsPersistentWrapper(virDomainPtr dom, virErrorPtr err)
 int virDomainIsUpdatedWrapper(virDomainPtr dom, virErrorPtr err)
 {
     int ret = virDomainIsUpdated(dom);
+    if (ret < 0)
+        virCopyLastError(err);
+    return ret;
+}
+
+int virDomainListGetStatsWrapper(virDomainPtr *doms, unsigned int stats, virDomainStatsRecordPtr **retStats, unsigned int flags, virErrorPtr err)
+{
+    int ret = virDomainListGetStats(doms, stats, retStats, flags);
     if (ret < 0)
         virCopyLastError(err);
     return ret;

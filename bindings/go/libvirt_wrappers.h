@@ -50,6 +50,7 @@ int virConnectDomainEventDeregisterAnyWrapper(virConnectPtr conn, int callbackID
 int virConnectDomainEventRegisterAnyWrapper(virConnectPtr conn, virDomainPtr dom, int eventID, virConnectDomainEventGenericCallback cb, void *opaque, virFreeCallback freecb, virErrorPtr err);
 char * virConnectDomainXMLFromNativeWrapper(virConnectPtr conn, const char *nativeFormat, const char *nativeConfig, unsigned int flags, virErrorPtr err);
 char * virConnectDomainXMLToNativeWrapper(virConnectPtr conn, const char *nativeFormat, const char *domainXml, unsigned int flags, virErrorPtr err);
+int virConnectGetAllDomainStatsWrapper(virConnectPtr conn, unsigned int stats, virDomainStatsRecordPtr **retStats, unsigned int flags, virErrorPtr err);
 char * virConnectGetDomainCapabilitiesWrapper(virConnectPtr conn, const char *emulatorbin, const char *arch, const char *machine, const char *virttype, unsigned int flags, virErrorPtr err);
 int virConnectListAllDomainsWrapper(virConnectPtr conn, virDomainPtr **domains, unsigned int flags, virErrorPtr err);
 int virConnectListDefinedDomainsWrapper(virConnectPtr conn, char ** const names, int maxnames, virErrorPtr err);
@@ -145,6 +146,7 @@ int virDomainInterfaceStatsWrapper(virDomainPtr dom, const char *device, virDoma
 int virDomainIsActiveWrapper(virDomainPtr dom, virErrorPtr err);
 int virDomainIsPersistentWrapper(virDomainPtr dom, virErrorPtr err);
 int virDomainIsUpdatedWrapper(virDomainPtr dom, virErrorPtr err);
+int virDomainListGetStatsWrapper(virDomainPtr *doms, unsigned int stats, virDomainStatsRecordPtr **retStats, unsigned int flags, virErrorPtr err);
 virDomainPtr virDomainLookupByIDWrapper(virConnectPtr conn, int id, virErrorPtr err);
 virDomainPtr virDomainLookupByNameWrapper(virConnectPtr conn, const char *name, virErrorPtr err);
 virDomainPtr virDomainLookupByUUIDWrapper(virConnectPtr conn, const unsigned char *uuid, virErrorPtr err);

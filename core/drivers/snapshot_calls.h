@@ -12,12 +12,12 @@
 
 #include "drivers/check_flags.h"
 #include "drivers/domain_obj.h"
-#include "drivers/driver_tables.h"
+#include "drivers/domain_stats_driver.h"
 
 namespace vh::drv {
 
 template <class Driver>
-class SnapshotReadCalls : public HypervisorDriver {
+class SnapshotReadCalls : public DomainStatsDriver {
 public:
     Result<int> domainSnapshotNum(virDomainPtr dom, unsigned int flags) override
     {

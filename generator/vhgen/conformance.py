@@ -28,17 +28,21 @@ import re
 import yaml
 
 from .model import Api, HANDLES
-from .vocabulary import COLLECTIONS, c_decl, pointee
+from .vocabulary import RECORD_LISTS, c_decl, pointee
 
 INPUT_KINDS = {'object', 'string', 'in', 'flags', 'uuid_string', 'uuid_in', 'auth',
                # a typed-parameter list is named by a scenario variable ($name)
                'typed_params_list', 'typed_params_in', 'typed_params_free', 'string_array_in',
                # a callback is given as `record` (a recorder that logs its type's name, shown by
                # the next `events: run`) or null; opaque data is always null
-               'callback', 'free_callback', 'opaque', 'struct_free', 'struct_in', 'struct_list_in'}
+               'callback', 'free_callback', 'opaque', 'struct_free', 'struct_in', 'struct_list_in',
+               # domains given as a list of variables: [$a, $b]
+               'object_array_in'}
 OUTPUT_KINDS = {'out', 'struct_out', 'array_out', 'uuid_out', 'uuid_string_out', 'names_out', 'ids_out',
                 'object_list_out', 'string_list_out', 'typed_params_fill', 'typed_params_alloc', 'borrowed_string_out',
-                'error_out', 'buffer_out'}
+                'error_out', 'buffer_out',
+                # statistics records, shown as {domain name: {parameter: value}}
+                'struct_list_out'}
 EVENT_IDS = {'lifecycle': 'VIR_DOMAIN_EVENT_ID_LIFECYCLE', 'reboot': 'VIR_DOMAIN_EVENT_ID_REBOOT',
              'metadata_change': 'VIR_DOMAIN_EVENT_ID_METADATA_CHANGE'}
 
@@ -106,6 +110,8 @@ def render(value):
 
 
 def render_arg(v, kind):
+    if kind == 'object_array_in' and isinstance(v, list):
+        return '[%s]' % ', '.join(v)      # in the order given: the order is part of the call
     if isinstance(v, str) and (v.startswith('$') or kind not in ('string', 'uuid_string', 'uuid_in')):
         return v       # a variable, or an enum or flag expression
     return render(v)
@@ -155,7 +161,9 @@ def check(api: Api, scenarios):
                     size = given.get(a.attr('size')) if a.kind == 'buffer_out' else None
                     if size is not None and not (isinstance(size, int) and 0 <= size <= BUFFER_MAX):
                         raise ScenarioError('%s: %s asks for %r bytes (at most %d)' % (where, a.name, size, BUFFER_MAX))
-                    if a.kind not in INPUT_KINDS | OUTPUT_KINDS and a.name not in consumed_counts(fn):
+                    unknown = a.kind not in INPUT_KINDS | OUTPUT_KINDS or (
+                        a.kind == 'struct_list_out' and a.ctype not in RECORD_LISTS)
+                    if unknown and a.name not in consumed_counts(fn):
                         raise ScenarioError('%s: %s argument %s (%s) is not supported in scenarios' % (where, fn.name, a.name, a.kind))
             elif step.get('events') not in ('register', 'run', 'register_legacy', 'deregister_legacy'):
                 raise ScenarioError('%s: a step is a call or an events step' % where)
@@ -322,6 +330,10 @@ class CRunner:
                 call.append(self.value(v, a, variables))
                 if isinstance(v, str) and v.startswith('$'):
                     frees_after.append('v_%s = NULL;' % v[1:])    # freed by the call
+            elif k == 'object_array_in':
+                v = next(args_in)
+                call.append('NULL' if v is None else '(%s[]){%s}' % (
+                    pointee(a.ctype), ', '.join([self.value(x, a, variables) for x in v] + ['NULL'])))
             elif k == 'string_array_in':
                 v = next(args_in)
                 call.append('NULL' if v is None else
@@ -398,6 +410,11 @@ class CRunner:
                 printers.append((a.name, 'put_names((void **)o_%s, r, (const char *(*)(void *))%s)' % (a.name, getter)))
                 frees.append('if (o_%s) { for (int i = 0; i < r; i++) %s(o_%s[i]); free(o_%s); }'
                              % (a.name, free_fn(h), a.name, a.name))
+            elif k == 'struct_list_out':
+                decls.append('%s o_%s = NULL;' % (a.ctype[:-1].strip(), a.name))
+                call.append('&o_' + a.name)
+                printers.append((a.name, 'put_records(o_%s, r)' % a.name))
+                frees.append('virDomainStatsRecordListFree(o_%s);' % a.name)
             elif k == 'typed_params_fill':
                 decls.append('virTypedParameter o_%s[64]; int o_%s_n = 64;' % (a.name, a.name))
                 call.append('o_' + a.name)
@@ -692,6 +709,27 @@ UNUSED_OK static inline void put_params(virTypedParameterPtr params, int n)
         case VIR_TYPED_PARAM_BOOLEAN: put_int(copy[i].value.b); break;
         case VIR_TYPED_PARAM_STRING: put_str(copy[i].value.s); break;
         }
+    }
+    out("}");
+    free(copy);
+}
+
+UNUSED_OK static int cmp_record(const void *a, const void *b)
+{
+    return strcmp(virDomainGetName((*(virDomainStatsRecordPtr const *)a)->dom),
+                  virDomainGetName((*(virDomainStatsRecordPtr const *)b)->dom));
+}
+
+/* Statistics records as {name={field=value,...},...}, by domain name. */
+UNUSED_OK static inline void put_records(virDomainStatsRecordPtr *recs, int n)
+{
+    virDomainStatsRecordPtr *copy = malloc(sizeof(*copy) * (n > 0 ? n : 1));
+    memcpy(copy, recs, sizeof(*copy) * (n > 0 ? n : 0));
+    qsort(copy, n, sizeof(*copy), cmp_record);
+    out("{");
+    for (int i = 0; i < n; i++) {
+        printf(i ? ",%s=" : "%s=", virDomainGetName(copy[i]->dom));
+        put_params(copy[i]->params, copy[i]->nparams);
     }
     out("}");
     free(copy);

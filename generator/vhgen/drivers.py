@@ -11,36 +11,41 @@ import re
 
 from .model import Api
 
-OVERRIDE = re.compile(r'\b(\w+)\s*\([^;{}()]*\)\s*(?:const\s*)?override\s*;', re.S)
-# an override defined in its class (a shared base such as SnapshotReadCalls)
-OVERRIDE_INLINE = re.compile(r'\b(\w+)\s*\([^;{}()]*\)\s*(?:const\s*)?override\s*\{', re.S)
+# an override declared (`;`) or defined in its class (`{`, as the shared bases do)
+OVERRIDE = re.compile(r'\b(\w+)\s*\([^;{}()]*\)\s*(?:const\s*)?override\s*[;{]', re.S)
 COMMENT = re.compile(r'//[^\n]*|/\*.*?\*/', re.S)
-BASE = re.compile(r'class\s+\w+\s+final\s*:\s*public\s+(\w+)\s*<')
+# a class and its (first) public base, a template's name without its arguments
+CLASS = re.compile(r'\bclass\s+(\w+)\s*(?:final\s*)?:\s*public\s+(\w+)')
 
 
-def shared_bases(drivers_dir):
-    """{class template name: slots it overrides} for the bases in core/drivers/*.h that
-    drivers derive from to share calls."""
+def _shared_bases(drivers_dir):
+    """{class: (its base, the slots it overrides)} for the driver bases beside the driver
+    folders (core/drivers/*.h, one class per header), such as SnapshotReadCalls."""
     out = {}
     for header in glob.glob(os.path.join(drivers_dir, '*.h')):
         text = COMMENT.sub('', open(header).read())
-        for m in re.finditer(r'template\s*<[^>]*>\s*class\s+(\w+)\s*:', text):
-            out[m.group(1)] = set(OVERRIDE_INLINE.findall(text))
+        for m in CLASS.finditer(text):
+            out[m.group(1)] = (m.group(2), set(OVERRIDE.findall(text)))
     return out
 
 
 def implemented_slots(drivers_dir):
-    """{driver name: set of overridden slot names}"""
+    """{driver name: set of overridden slot names}, those of its base classes included"""
+    bases = _shared_bases(drivers_dir)
     out = {}
-    bases = shared_bases(drivers_dir)
     for d in sorted(glob.glob(os.path.join(drivers_dir, '*', ''))):
         name = os.path.basename(os.path.dirname(d))
         slots = set()
         for header in glob.glob(os.path.join(d, '*.h')):
             text = COMMENT.sub('', open(header).read())
             slots |= set(OVERRIDE.findall(text))
-            for base in BASE.findall(text):
-                slots |= bases.get(base, set())
+            for m in CLASS.finditer(text):
+                base = m.group(2)
+                for _ in range(len(bases)):     # up the chain of shared bases
+                    if base not in bases:
+                        break
+                    base, inherited = bases[base]
+                    slots |= inherited
         if slots:
             out[name] = slots
     return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from .model import Api, Function, HANDLES, NODE_PREFIX, TABLES, slot_owner, version_key
-from .vocabulary import COLLECTIONS, c_decl, pointee
+from .vocabulary import COLLECTIONS, RECORD_LISTS, c_decl, is_collection, pointee
 
 GENERATED = 'generated from api/ by generator/vhgen/emit_capi.py. Do not edit.'
 
@@ -31,7 +31,7 @@ def _consumed(fn: Function):
 
 
 def collection(fn: Function):
-    return next((a for a in fn.args if a.kind in COLLECTIONS), None)
+    return next((a for a in fn.args if is_collection(a)), None)
 
 
 def driver_result_type(fn: Function) -> str:
@@ -39,6 +39,8 @@ def driver_result_type(fn: Function) -> str:
     if c:
         if c.kind == 'object_list_out':
             return 'std::vector<vh::Ref<%s>>' % _handle_struct(c.ctype.split()[0])
+        if c.kind == 'struct_list_out':
+            return RECORD_LISTS[c.ctype]
         return COLLECTIONS[c.kind]
     r = fn.ret
     return {
@@ -53,7 +55,7 @@ def driver_params(fn: Function):
     consumed = _consumed(fn)
     out = []
     for a in fn.args:
-        if a.name in consumed or a.kind in COLLECTIONS:
+        if a.name in consumed or is_collection(a):
             continue
         if a.kind == 'out' or (a.kind == 'struct_out' and not a.attr('size')):
             out.append((pointee(a.ctype) + ' &', a.name))
@@ -93,6 +95,7 @@ def driver_tables(api: Api):
 #include <libvirt/libvirt-lxc.h>
 #include <libvirt/libvirt-qemu.h>
 
+#include "drivers/domain_stats.h"
 #include "drivers/handles.h"
 #include "util/result.h"
 #include "util/typed_params.h"
@@ -190,7 +193,7 @@ class _Body:
         consumed = _consumed(owner)
         args = []
         for oa in owner.args:
-            if oa.name in consumed or oa.kind in COLLECTIONS:
+            if oa.name in consumed or is_collection(oa):
                 continue
             if oa.name in fn.fixed:
                 value = fn.fixed[oa.name]
@@ -239,6 +242,8 @@ class _Body:
                 self.lines.append('return vh::capi::fillTypedParams(*r_, %s, %s);' % (c.name, c.attr('count')))
             elif c.kind == 'typed_params_alloc':
                 self.lines.append('return vh::capi::exportTypedParams(std::move(*r_), %s, %s);' % (c.name, c.attr('count')))
+            elif c.kind == 'struct_list_out':
+                self.lines.append('return vh::capi::exportRecords(std::move(*r_), %s);' % c.name)
         elif kind == 'status':
             self.lines.append('return 0;')
         elif kind == 'string':

@@ -111,6 +111,8 @@ def const_name(name):
 def go_name(fn: Function, rules):
     """(receiver type or None, name) of a function in libvirt-go-module's naming."""
     override = rules['names'].get(fn.name)
+    if isinstance(override, list):      # [receiver, name]: a method of another object
+        return tuple(override)
     subject = fn.subject
     recv = TYPES[subject.ctype] if subject is not None and subject.kind == 'object' else None
     if override:

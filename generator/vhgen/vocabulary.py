@@ -26,6 +26,16 @@ COLLECTIONS = {
     'typed_params_alloc': 'vh::TypedParamList',
 }
 
+# struct lists (struct_list_out) a driver returns as C++ records; the entry point builds the C
+# structs. The other struct lists still reach the driver as the caller's pointer.
+RECORD_LISTS = {'virDomainStatsRecordPtr **': 'std::vector<vh::drv::DomainStatsRecord>'}
+
+
+def is_collection(a) -> bool:
+    """Whether the driver returns this argument's data instead of receiving the argument."""
+    return a.kind in COLLECTIONS or (a.kind == 'struct_list_out' and a.ctype in RECORD_LISTS)
+
+
 CHECKS = _TYPES['checks']              # check -> libvirt's message when it fails
 PARAM_TYPES = _TYPES['param_types']    # the types of typed parameters (VIR_TYPED_PARAM_<upper>)
 

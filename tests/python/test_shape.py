@@ -28,10 +28,6 @@ SIGNATURES_TSV = os.path.join(HERE, 'libvirt_python_signatures.tsv')
 NOT_EXPOSED = {
     ('module', 'virInitialize'):
         'the module initializes the library when imported',
-    ('virConnect', 'getAllDomainStats'):
-        'shaped [(dom, stats dict)] in libvirt-python; no driver implements it yet',
-    ('virConnect', 'domainListGetStats'):
-        'shaped [(dom, stats dict)] in libvirt-python; no driver implements it yet',
     ('virConnect', 'getCPUMap'):
         'shaped (ncpus, cpumap, online) in libvirt-python; no driver implements it yet',
     ('virDomain', 'diskErrors'):
@@ -57,8 +53,6 @@ NOT_EXPOSED = {
 # The C function exposure.txt files each NOT_EXPOSED name under.
 NOT_EXPOSED_C = {
     ('module', 'virInitialize'): 'virInitialize',
-    ('virConnect', 'getAllDomainStats'): 'virConnectGetAllDomainStats',
-    ('virConnect', 'domainListGetStats'): 'virDomainListGetStats',
     ('virConnect', 'getCPUMap'): 'virNodeGetCPUMap',
     ('virDomain', 'diskErrors'): 'virDomainGetDiskErrors',
     ('virDomain', 'fsInfo'): 'virDomainGetFSInfo',

@@ -553,6 +553,97 @@ BOOST_AUTO_TEST_CASE(memory_and_vcpus)
     BOOST_TEST(root.shell("dommemstat mem").find("actual ") != std::string::npos);
 }
 
+// Statistics of many domains: the groups QMP and /proc give for a running guest (keys there,
+// values plausible), what the definition says for an inactive one.
+BOOST_AUTO_TEST_CASE(all_domain_stats)
+{
+    Root root;
+    fs::path image = root.dir / "disk.qcow2";
+    BOOST_TEST_REQUIRE(std::system(("qemu-img create -q -f qcow2 " + image.string() + " 16M").c_str()) == 0);
+    virConnectPtr conn = virConnectOpen(root.uri.c_str());
+    BOOST_TEST_REQUIRE(conn, lastError());
+    std::string xml = guestNamed("stats", "5d2c6e1a-7b3f-4c8d-9e0a-1b2c3d4e5f60");
+    xml.replace(xml.find("<memballoon model='none'/>"), 26,
+                "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='" + image.string() +
+                    "'/><target dev='vda' bus='virtio'/></disk><memballoon model='virtio'/>");
+    xml.replace(xml.find("<vcpu>1</vcpu>"), 14, "<vcpu current='1'>2</vcpu>");
+    virDomainPtr dom = virDomainDefineXML(conn, xml.c_str());
+    BOOST_TEST_REQUIRE(dom, lastError());
+    BOOST_TEST_REQUIRE(virDomainCreate(dom) == 0, lastError());
+
+    // the parameters of the one record a call gives, by name (strings apart)
+    struct Record {
+        std::map<std::string, virTypedParameter> values;
+        std::map<std::string, std::string> strings;
+    };
+    auto collect = [&](unsigned int stats, unsigned int flags) {
+        Record got;
+        virDomainStatsRecordPtr *recs = nullptr;
+        int n = virConnectGetAllDomainStats(conn, stats, &recs, flags);
+        BOOST_TEST_REQUIRE(n == 1, lastError());
+        BOOST_TEST(std::string(virDomainGetName(recs[0]->dom)) == "stats");
+        for (int i = 0; i < recs[0]->nparams; ++i) {
+            const virTypedParameter &p = recs[0]->params[i];
+            if (p.type == VIR_TYPED_PARAM_STRING)
+                got.strings[p.field] = p.value.s;
+            else
+                got.values[p.field] = p;
+        }
+        virDomainStatsRecordListFree(recs);
+        return got;
+    };
+    Record all = collect(0, 0);
+    auto &live = all.values;
+    BOOST_TEST(live["state.state"].value.i == VIR_DOMAIN_RUNNING);
+    BOOST_TEST(live["state.reason"].value.i == VIR_DOMAIN_RUNNING_BOOTED);
+    BOOST_TEST(live.count("cpu.time") == 1u);
+    BOOST_TEST(live["cpu.time"].value.ul >= live["cpu.user"].value.ul);
+    BOOST_TEST(live["balloon.maximum"].value.ul == 65536u);
+    BOOST_TEST(live["balloon.current"].value.ul > 0u);
+    BOOST_TEST(live["balloon.current"].value.ul <= 65536u);
+    BOOST_TEST(live["balloon.rss"].value.ul > 1024u);
+    BOOST_TEST(live["vcpu.current"].value.ui == 1u);
+    BOOST_TEST(live["vcpu.maximum"].value.ui == 2u);
+    BOOST_TEST(live["vcpu.0.state"].value.i == VIR_VCPU_RUNNING);
+    BOOST_TEST(live.count("vcpu.0.time") == 1u);
+    BOOST_TEST(live.count("vcpu.1.state") == 0u);      // not plugged
+    BOOST_TEST(live["net.count"].value.ui == 0u);
+    BOOST_TEST(live["block.count"].value.ui == 1u);
+    BOOST_TEST(all.strings["block.0.name"] == "vda");
+    BOOST_TEST(all.strings["block.0.path"] == image.string());
+    BOOST_TEST(live["block.0.capacity"].value.ul == 16u << 20);
+    BOOST_TEST(live["block.0.physical"].value.ul > 0u);
+    for (const char *k : {"block.0.rd.reqs", "block.0.rd.bytes", "block.0.wr.reqs", "block.0.fl.reqs", "block.0.allocation"})
+        BOOST_TEST(live.count(k) == 1u, k);
+
+    // one group, and a group this driver does not give, enforced
+    auto only = collect(VIR_DOMAIN_STATS_VCPU, 0).values;
+    BOOST_TEST(only.count("state.state") == 0u);
+    BOOST_TEST(only.count("vcpu.current") == 1u);
+    virDomainStatsRecordPtr *recs = nullptr;
+    BOOST_TEST(virConnectGetAllDomainStats(conn, VIR_DOMAIN_STATS_PERF, &recs,
+                                           VIR_CONNECT_GET_ALL_DOMAINS_STATS_ENFORCE_STATS) == -1);
+    BOOST_TEST(lastError() == "argument unsupported: Stats types bits 0x40 are not supported by this daemon");
+    virDomainPtr list[] = {dom, nullptr};
+    BOOST_TEST(virDomainListGetStats(list, VIR_DOMAIN_STATS_STATE, &recs, VIR_CONNECT_GET_ALL_DOMAINS_STATS_INACTIVE) == 0,
+               lastError());
+    virDomainStatsRecordListFree(recs);
+
+    // shut off: the state and what the definition says
+    BOOST_TEST(virDomainDestroy(dom) == 0, lastError());
+    auto off = collect(0, 0).values;
+    BOOST_TEST(off["state.state"].value.i == VIR_DOMAIN_SHUTOFF);
+    BOOST_TEST(off.count("cpu.time") == 0u);
+    BOOST_TEST(off["balloon.current"].value.ul == 65536u);
+    BOOST_TEST(off.count("balloon.rss") == 0u);
+    BOOST_TEST(off["vcpu.maximum"].value.ui == 2u);
+    BOOST_TEST(off.count("vcpu.0.state") == 0u);
+    BOOST_TEST(off["block.count"].value.ui == 1u);
+    BOOST_TEST(off.count("block.0.rd.reqs") == 0u);
+    virDomainFree(dom);
+    virConnectClose(conn);
+}
+
 // A save image holds the definition and the guest's memory: restore continues the guest where
 // it was (the Linux guest still answers the power button afterwards), in this process or,
 // for a managed save, in the next one that starts the domain.

@@ -13,6 +13,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <span>
+#include <string>
 #include <strings.h>
 
 namespace virthub {
@@ -961,6 +963,111 @@ static bool cmdDomifstat(Ctl &ctl, const Cmd &cmd)
     return true;
 }
 
+// domstats: the groups asked for (all the driver has when none is), of the named domains or of
+// every domain the --list-* filters keep; virsh's layout: a header per domain, name=value.
+struct StatsOption {
+    const char *option;
+    unsigned int bit;
+};
+
+static const StatsOption kStatsGroups[] = {
+    {"state", VIR_DOMAIN_STATS_STATE},         {"cpu-total", VIR_DOMAIN_STATS_CPU_TOTAL},
+    {"balloon", VIR_DOMAIN_STATS_BALLOON},     {"vcpu", VIR_DOMAIN_STATS_VCPU},
+    {"interface", VIR_DOMAIN_STATS_INTERFACE}, {"block", VIR_DOMAIN_STATS_BLOCK},
+    {"perf", VIR_DOMAIN_STATS_PERF},           {"iothread", VIR_DOMAIN_STATS_IOTHREAD},
+    {"memory", VIR_DOMAIN_STATS_MEMORY},       {"dirtyrate", VIR_DOMAIN_STATS_DIRTYRATE},
+    {"vm", VIR_DOMAIN_STATS_VM},
+};
+
+static const StatsOption kStatsFlags[] = {
+    {"list-active", VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE},
+    {"list-inactive", VIR_CONNECT_GET_ALL_DOMAINS_STATS_INACTIVE},
+    {"list-persistent", VIR_CONNECT_GET_ALL_DOMAINS_STATS_PERSISTENT},
+    {"list-transient", VIR_CONNECT_GET_ALL_DOMAINS_STATS_TRANSIENT},
+    {"list-running", VIR_CONNECT_GET_ALL_DOMAINS_STATS_RUNNING},
+    {"list-paused", VIR_CONNECT_GET_ALL_DOMAINS_STATS_PAUSED},
+    {"list-shutoff", VIR_CONNECT_GET_ALL_DOMAINS_STATS_SHUTOFF},
+    {"list-other", VIR_CONNECT_GET_ALL_DOMAINS_STATS_OTHER},
+    {"enforce", VIR_CONNECT_GET_ALL_DOMAINS_STATS_ENFORCE_STATS},
+    {"backing", VIR_CONNECT_GET_ALL_DOMAINS_STATS_BACKING},
+    {"nowait", VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT},
+};
+
+static unsigned int statsBits(const Cmd &cmd, std::span<const StatsOption> options)
+{
+    unsigned int bits = 0;
+    for (const StatsOption &o : options)
+        if (cmd.has(o.option))
+            bits |= o.bit;
+    return bits;
+}
+
+// A value as virsh shows it: booleans as yes/no and doubles with %f, or as C prints them
+// with --raw.
+static std::string statsValue(const virTypedParameter &p, bool raw)
+{
+    switch (p.type) {
+    case VIR_TYPED_PARAM_INT:
+        return std::to_string(p.value.i);
+    case VIR_TYPED_PARAM_UINT:
+        return std::to_string(p.value.ui);
+    case VIR_TYPED_PARAM_LLONG:
+        return std::to_string(p.value.l);
+    case VIR_TYPED_PARAM_ULLONG:
+        return std::to_string(p.value.ul);
+    case VIR_TYPED_PARAM_DOUBLE: {
+        char buf[64];
+        snprintf(buf, sizeof buf, raw ? "%g" : "%f", p.value.d);
+        return buf;
+    }
+    case VIR_TYPED_PARAM_BOOLEAN:
+        return raw ? std::to_string(p.value.b) : p.value.b ? "yes" : "no";
+    case VIR_TYPED_PARAM_STRING:
+        return p.value.s ? p.value.s : "";
+    }
+    return "";
+}
+
+static bool cmdDomstats(Ctl &ctl, const Cmd &cmd)
+{
+    unsigned int stats = statsBits(cmd, kStatsGroups);
+    unsigned int flags = statsBits(cmd, kStatsFlags);
+    std::vector<DomainRef> doms;
+    for (const std::string &word : cmd.argv("domain")) {
+        DomainRef dom(lookupDomainBy(ctl, word.c_str(), BY_ALL));
+        if (!dom) {
+            printError("failed to get domain '%s'", word.c_str());
+            return false;
+        }
+        doms.push_back(std::move(dom));
+    }
+    virDomainStatsRecordPtr *records = nullptr;
+    int n;
+    if (doms.empty()) {
+        n = virConnectGetAllDomainStats(ctl.conn, stats, &records, flags);
+    } else {
+        std::vector<virDomainPtr> list;
+        for (const DomainRef &d : doms)
+            list.push_back(d);
+        list.push_back(nullptr);
+        n = virDomainListGetStats(list.data(), stats, &records, flags);
+    }
+    if (n < 0)
+        return false;
+    bool raw = cmd.has("raw");
+    for (int i = 0; i < n; ++i) {
+        print("Domain: '%s'\n", virDomainGetName(records[i]->dom));
+        for (int j = 0; j < records[i]->nparams; ++j) {
+            const virTypedParameter &p = records[i]->params[j];
+            print("  %s=%s\n", p.field, statsValue(p, raw).c_str());
+        }
+        if (i + 1 < n)
+            print("\n");
+    }
+    virDomainStatsRecordListFree(records);
+    return true;
+}
+
 static bool cmdDomid(Ctl &ctl, const Cmd &cmd)
 {
     DomainRef dom(commandDomain(ctl, cmd, "domain", nullptr, BY_NAME | BY_UUID));
@@ -1400,6 +1507,34 @@ static const OptDef optsDomblkstat[] = {
     END_OPTS,
 };
 
+static const OptDef optsDomstats[] = {
+    {"state", OptType::Bool, 0, "the domain's state and its reason"},
+    {"cpu-total", OptType::Bool, 0, "host CPU time the domain used"},
+    {"balloon", OptType::Bool, 0, "the memory balloon's figures"},
+    {"vcpu", OptType::Bool, 0, "each virtual CPU's state and time"},
+    {"interface", OptType::Bool, 0, "network interface counters"},
+    {"block", OptType::Bool, 0, "disk counters and sizes"},
+    {"perf", OptType::Bool, 0, "perf event counters"},
+    {"iothread", OptType::Bool, 0, "I/O thread polling figures"},
+    {"memory", OptType::Bool, 0, "memory bandwidth figures"},
+    {"dirtyrate", OptType::Bool, 0, "the measured memory dirtying rate"},
+    {"vm", OptType::Bool, 0, "figures specific to the hypervisor"},
+    {"list-active", OptType::Bool, 0, "keep running or paused domains"},
+    {"list-inactive", OptType::Bool, 0, "keep shut-off domains"},
+    {"list-persistent", OptType::Bool, 0, "keep domains that have a stored config"},
+    {"list-transient", OptType::Bool, 0, "keep domains without a stored config"},
+    {"list-running", OptType::Bool, 0, "keep domains in the running state"},
+    {"list-paused", OptType::Bool, 0, "keep domains in the paused state"},
+    {"list-shutoff", OptType::Bool, 0, "keep domains in the shut-off state"},
+    {"list-other", OptType::Bool, 0, "keep domains in any other state"},
+    {"raw", OptType::Bool, 0, "print values as C formats them (1/0, %g)"},
+    {"enforce", OptType::Bool, 0, "fail when a requested group is not available"},
+    {"backing", OptType::Bool, 0, "include the backing images of disks"},
+    {"nowait", OptType::Bool, 0, "skip figures that would need waiting"},
+    {"domain", OptType::Argv, 0, "the domains (default: all)"},
+    END_OPTS,
+};
+
 static const OptDef optsDomifstat[] = {
     DOMAIN_OPT,
     {"interface", OptType::String, OPT_REQ, "the interface, by host device name or MAC address"},
@@ -1590,6 +1725,9 @@ const CmdDef domainMonitoringCommands[] = {
      "Print whether the domain runs, is paused, shut off, etc., and\n"
      "optionally why.",
      0},
+    {"domstats", cmdDomstats, optsDomstats, "print statistics of many domains at once",
+     "Print named statistics groups of the given domains, or of every\n"
+     "domain the filters keep; with no group named, all the driver has.", 0},
     {"list", cmdList, optsList, "show the domains of the connection",
      "Print a table of domains, or only their names, IDs or UUIDs.\n"
      "Without filter options only active domains are shown.", 0},

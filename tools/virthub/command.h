@@ -177,6 +177,7 @@ struct DomainRef {
     explicit DomainRef(virDomainPtr d) : dom(d) {}
     DomainRef(const DomainRef &) = delete;
     DomainRef &operator=(const DomainRef &) = delete;
+    DomainRef(DomainRef &&o) noexcept : dom(o.dom) { o.dom = nullptr; }
     ~DomainRef()
     {
         if (dom)

@@ -1,5 +1,6 @@
 // The wrappers the vocabulary cannot derive: errors as tuples and the error handler,
-// credentials callbacks, and an event loop implemented in Python (virEventRegisterImpl).
+// credentials callbacks, an event loop implemented in Python (virEventRegisterImpl), and
+// statistics records as (domain, dict) pairs.
 // api/bindings.yaml lists each as hand-written, so the generator leaves it to this file.
 #include "binding.h"
 
@@ -195,6 +196,46 @@ int impl_remove_timeout(int timer)
     return call_impl(5, [&] { return py::make_tuple(timer); });
 }
 
+// ---- getAllDomainStats / domainListGetStats: [(domain capsule, {field: value}), ...]; the
+// package wraps each capsule in a virDomain of the connection.
+py::list stats_records(virDomainStatsRecordPtr *recs, int n)
+{
+    py::list out;
+    for (int i = 0; i < n; ++i) {
+        virDomainRef(recs[i]->dom);    // the capsule's own reference; the list frees the record's
+        py::object dom = wrap(recs[i]->dom, "virDomainPtr", [](PyObject *cap) {
+            if (void *p = capsule_owned(cap, "virDomainPtr"))
+                virDomainFree(static_cast<virDomainPtr>(p));
+        });
+        out.append(py::make_tuple(dom, params_dict(recs[i]->params, recs[i]->nparams)));
+    }
+    virDomainStatsRecordListFree(recs);
+    return out;
+}
+
+py::list get_all_domain_stats(py::object conn, unsigned int stats, unsigned int flags)
+{
+    auto c = handle<virConnectPtr>(conn, "virConnectPtr");
+    virDomainStatsRecordPtr *recs = nullptr;
+    int n = nogil([&] { return virConnectGetAllDomainStats(c, stats, &recs, flags); });
+    if (n < 0)
+        raise("virConnectGetAllDomainStats");
+    return stats_records(recs, n);
+}
+
+py::list domain_list_get_stats(py::object doms, unsigned int stats, unsigned int flags)
+{
+    std::vector<virDomainPtr> list;
+    for (py::handle h : py::reinterpret_borrow<py::iterable>(doms))
+        list.push_back(handle<virDomainPtr>(h, "virDomainPtr"));
+    list.push_back(nullptr);
+    virDomainStatsRecordPtr *recs = nullptr;
+    int n = nogil([&] { return virDomainListGetStats(list.data(), stats, &recs, flags); });
+    if (n < 0)
+        raise("virDomainListGetStats");
+    return stats_records(recs, n);
+}
+
 }  // namespace
 
 void add_handwritten(py::module_ &m)
@@ -208,6 +249,8 @@ void add_handwritten(py::module_ &m)
     });
     m.def("virRegisterErrorHandler", register_error_handler);
     m.def("virConnectOpenAuth", open_auth);
+    m.def("virConnectGetAllDomainStats", get_all_domain_stats);
+    m.def("virDomainListGetStats", domain_list_get_stats);
     m.def("c_pointer", [](py::object h) -> uintptr_t {
         if (!PyCapsule_CheckExact(h.ptr()))
             return 0;      // a closed object

@@ -172,6 +172,18 @@ class _ConnectExtras(_Extras):
         for cb, opaque in list(self.__dict__.get('_legacy_callbacks', {}).items()):
             cb(conn, dom, event, detail, opaque)
 
+    def _stats_records(self, records: list) -> list:
+        from . import virDomain
+        return [(virDomain(self, _obj=dom), params) for dom, params in records]
+
+    def getAllDomainStats(self, stats: int = 0, flags: int = 0) -> list:
+        """Statistics of every domain (flags filter them), as [(virDomain, {field: value})]."""
+        return self._stats_records(_lib.virConnectGetAllDomainStats(self, stats, flags))
+
+    def domainListGetStats(self, doms: list, stats: int = 0, flags: int = 0) -> list:
+        """Statistics of the given domains, as [(virDomain, {field: value})]."""
+        return self._stats_records(_lib.virDomainListGetStats(doms, stats, flags))
+
     def allocPages(self, pages: dict, startCell: int = 0, cellCount: int = 0, flags: int = 0) -> int:
         """Allocates or frees huge pages: pages maps a page size (KiB) to a page count."""
         sizes = list(pages)

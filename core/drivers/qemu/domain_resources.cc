@@ -9,6 +9,7 @@
 
 #include "drivers/affect.h"
 #include "drivers/check_flags.h"
+#include "drivers/qemu/guest_stats.h"
 #include "drivers/qemu/qemu_driver.h"
 #include "util/files.h"
 
@@ -17,10 +18,9 @@ namespace vh::drv::qemu {
 #define CHECK_FLAGS(flags, allowed) VH_CHECK_FLAGS(VIR_FROM_QEMU, "qemu", flags, allowed)
 
 namespace {
-
 constexpr unsigned int kAffect = VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG;
+} // namespace
 
-// The guest's memory as the balloon has it, in KiB; the definition's without a balloon.
 unsigned long long balloonKiB(DomainObj &obj)
 {
     if (!obj.active() || !obj.monitor || !hasBalloon(*obj.def))
@@ -30,7 +30,7 @@ unsigned long long balloonKiB(DomainObj &obj)
 }
 
 // QEMU's resident memory in KiB (/proc/PID/statm's second field is in pages).
-unsigned long long rssKiB(pid_t pid)
+static unsigned long long rssKiB(pid_t pid)
 {
     auto statm = readFile("/proc/" + std::to_string(pid) + "/statm", VIR_FROM_QEMU);
     unsigned long long size = 0, resident = 0;
@@ -39,27 +39,57 @@ unsigned long long rssKiB(pid_t pid)
     return resident * static_cast<unsigned long long>(sysconf(_SC_PAGESIZE)) / 1024;
 }
 
-// The CPU time QEMU has used, in nanoseconds (utime + stime of /proc/PID/stat).
-unsigned long long cpuTime(pid_t pid)
+CpuTimes cpuTimes(const std::string &statPath)
 {
-    auto stat = readFile("/proc/" + std::to_string(pid) + "/stat", VIR_FROM_QEMU);
+    auto stat = readFile(statPath, VIR_FROM_QEMU);
     if (!stat)
-        return 0;
+        return {};
     size_t end = stat->rfind(')');
     if (end == std::string::npos)
-        return 0;
+        return {};
     unsigned long long utime = 0, stime = 0;
     // fields 14 and 15, counted from the state (field 3) after the command name
     if (sscanf(stat->c_str() + end + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) != 2)
-        return 0;
-    return (utime + stime) * (1000000000ULL / static_cast<unsigned long long>(sysconf(_SC_CLK_TCK)));
+        return {};
+    unsigned long long tick = 1000000000ULL / static_cast<unsigned long long>(sysconf(_SC_CLK_TCK));
+    return {utime * tick, stime * tick};
 }
 
-// QEMU's I/O counters of a disk, named by target ("vda") or source path; "" sums every disk.
-struct BlockCounters {
-    long long rdReq = 0, rdBytes = 0, rdTimes = 0, wrReq = 0, wrBytes = 0, wrTimes = 0, flushReq = 0, flushTimes = 0;
-};
+bool qdevIs(const std::string &qdev, const std::string &alias)
+{
+    return qdev == alias || qdev.rfind("/machine/peripheral/" + alias + "/", 0) == 0;
+}
 
+Result<std::map<std::string, BlockCounters>> blockCountersByAlias(DomainObj &obj)
+{
+    auto r = obj.monitor->execute("query-blockstats");
+    if (!r)
+        return std::move(r).error();
+    std::map<std::string, BlockCounters> out;
+    for (const auto &b : *r) {
+        std::string qdev = b.value("qdev", std::string());
+        const auto &disks = obj.def->devices.disks;
+        auto disk = std::find_if(disks.begin(), disks.end(), [&](const conf::DiskDef &d) { return qdevIs(qdev, d.info.alias); });
+        if (disk == disks.end() || !b.contains("stats"))
+            continue;
+        const Json &s = b["stats"];
+        BlockCounters &c = out[disk->info.alias];
+        c.rdReq += s.value("rd_operations", 0LL);
+        c.rdBytes += s.value("rd_bytes", 0LL);
+        c.rdTimes += s.value("rd_total_time_ns", 0LL);
+        c.wrReq += s.value("wr_operations", 0LL);
+        c.wrBytes += s.value("wr_bytes", 0LL);
+        c.wrTimes += s.value("wr_total_time_ns", 0LL);
+        c.flushReq += s.value("flush_operations", 0LL);
+        c.flushTimes += s.value("flush_total_time_ns", 0LL);
+        c.highestOffset = std::max(c.highestOffset, s.value("wr_highest_offset", 0LL));
+    }
+    return out;
+}
+
+namespace {
+
+// The counters of a disk, named by target ("vda") or source path; "" sums every disk.
 Result<BlockCounters> blockCounters(DomainObj &obj, const char *disk)
 {
     std::string want = disk ? disk : "";
@@ -70,27 +100,23 @@ Result<BlockCounters> blockCounters(DomainObj &obj, const char *disk)
     }
     if (aliases.empty())
         return Error::format(VIR_FROM_QEMU, VIR_ERR_INVALID_ARG, "invalid path: %s", want.c_str());
-    auto r = obj.monitor->execute("query-blockstats");
-    if (!r)
-        return std::move(r).error();
+    auto all = blockCountersByAlias(obj);
+    if (!all)
+        return std::move(all).error();
     BlockCounters c;
-    for (const auto &b : *r) {
-        // "qdev" is the device's id, or its path (/machine/peripheral/ID/virtio-backend)
-        std::string qdev = b.value("qdev", std::string());
-        bool ours = std::any_of(aliases.begin(), aliases.end(), [&](const std::string &a) {
-            return qdev == a || qdev.rfind("/machine/peripheral/" + a + "/", 0) == 0;
-        });
-        if (!ours || !b.contains("stats"))
+    for (const auto &alias : aliases) {
+        auto it = all->find(alias);
+        if (it == all->end())
             continue;
-        const Json &s = b["stats"];
-        c.rdReq += s.value("rd_operations", 0LL);
-        c.rdBytes += s.value("rd_bytes", 0LL);
-        c.rdTimes += s.value("rd_total_time_ns", 0LL);
-        c.wrReq += s.value("wr_operations", 0LL);
-        c.wrBytes += s.value("wr_bytes", 0LL);
-        c.wrTimes += s.value("wr_total_time_ns", 0LL);
-        c.flushReq += s.value("flush_operations", 0LL);
-        c.flushTimes += s.value("flush_total_time_ns", 0LL);
+        const BlockCounters &d = it->second;
+        c.rdReq += d.rdReq;
+        c.rdBytes += d.rdBytes;
+        c.rdTimes += d.rdTimes;
+        c.wrReq += d.wrReq;
+        c.wrBytes += d.wrBytes;
+        c.wrTimes += d.wrTimes;
+        c.flushReq += d.flushReq;
+        c.flushTimes += d.flushTimes;
     }
     return c;
 }
@@ -149,7 +175,12 @@ Result<void> QemuDriver::domainGetInfo(virDomainPtr domain, virDomainInfo &info)
     info.maxMem = o.def->memory.totalKiB;
     info.memory = balloonKiB(o);
     info.nrVirtCpu = static_cast<unsigned short>(o.def->vcpu.current);
-    info.cpuTime = o.active() ? cpuTime(o.process.pid()) : 0;
+    if (o.active()) {
+        CpuTimes t = cpuTimes("/proc/" + std::to_string(o.process.pid()) + "/stat");
+        info.cpuTime = t.user + t.system;
+    } else {
+        info.cpuTime = 0;
+    }
     return {};
 }
 
@@ -208,19 +239,10 @@ Result<void> QemuDriver::domainSetMemoryFlags(virDomainPtr domain, unsigned long
     return {};
 }
 
-Result<int> QemuDriver::domainMemoryStats(virDomainPtr dom, virDomainMemoryStatPtr stats, unsigned int nr_stats, unsigned int flags)
+std::vector<virDomainMemoryStatStruct> memoryStatList(DomainObj &o)
 {
-    CHECK_FLAGS(flags, 0u);
-    std::unique_lock<std::mutex> g;
-    auto obj = findActive(dom, g);
-    if (!obj)
-        return std::move(obj).error();
-    DomainObj &o = **obj;
-    unsigned int n = 0;
-    auto add = [&](int tag, unsigned long long val) {
-        if (n < nr_stats)
-            stats[n++] = {tag, val};
-    };
+    std::vector<virDomainMemoryStatStruct> out;
+    auto add = [&](int tag, unsigned long long val) { out.push_back({tag, val}); };
     if (hasBalloon(*o.def)) {
         // what the guest's balloon driver reported, once it has (QEMU's names, in bytes)
         static const std::pair<const char *, int> kGuestStats[] = {
@@ -251,6 +273,19 @@ Result<int> QemuDriver::domainMemoryStats(virDomainPtr dom, virDomainMemoryStatP
         add(VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON, balloonKiB(o));
     }
     add(VIR_DOMAIN_MEMORY_STAT_RSS, rssKiB(o.process.pid()));
+    return out;
+}
+
+Result<int> QemuDriver::domainMemoryStats(virDomainPtr dom, virDomainMemoryStatPtr stats, unsigned int nr_stats, unsigned int flags)
+{
+    CHECK_FLAGS(flags, 0u);
+    std::unique_lock<std::mutex> g;
+    auto obj = findActive(dom, g);
+    if (!obj)
+        return std::move(obj).error();
+    auto all = memoryStatList(**obj);
+    unsigned int n = std::min<unsigned int>(nr_stats, static_cast<unsigned int>(all.size()));
+    std::copy_n(all.begin(), n, stats);
     return static_cast<int>(n);
 }
 

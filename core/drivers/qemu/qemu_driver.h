@@ -5,7 +5,6 @@
 
 #include <memory>
 
-#include "drivers/driver_tables.h"
 #include "drivers/snapshot_calls.h"
 #include "drivers/qemu/state.h"
 #include "util/uri.h"
@@ -71,6 +70,7 @@ public:
     Result<int> domainGetVcpusFlags(virDomainPtr domain, unsigned int flags) override;
     Result<void> domainSetVcpusFlags(virDomainPtr domain, unsigned int nvcpus, unsigned int flags) override;
 
+
     // save images and managed save (save.cc)
     Result<void> domainSaveFlags(virDomainPtr domain, const char *to, const char *dxml, unsigned int flags) override;
     Result<void> domainRestoreFlags(virConnectPtr conn, const char *from, const char *dxml, unsigned int flags) override;
@@ -105,6 +105,9 @@ private:
     static constexpr int kErrorDomain = VIR_FROM_QEMU;
     static constexpr const char *kName = "qemu";
 
+    // virConnectGetAllDomainStats and virDomainListGetStats (domain_all_stats.cc)
+    Result<std::vector<DomainStatsRecord>> allDomainStats(virConnectPtr conn, virDomainPtr *doms, unsigned int stats,
+                                                          unsigned int flags) override;
     Result<DomainObj *> find(virDomainPtr dom, std::unique_lock<std::mutex> &g);
     Result<DomainObj *> findActive(virDomainPtr dom, std::unique_lock<std::mutex> &g);
     // The domain and the definitions VIR_DOMAIN_AFFECT_* flags choose (either may be null).

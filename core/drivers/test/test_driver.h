@@ -6,7 +6,6 @@
 #include <functional>
 #include <memory>
 
-#include "drivers/driver_tables.h"
 #include "drivers/snapshot_calls.h"
 #include "drivers/test/state.h"
 #include "util/uri.h"
@@ -123,6 +122,9 @@ private:
     static constexpr int kErrorDomain = VIR_FROM_TEST;
     static constexpr const char *kName = "test";
 
+    // virConnectGetAllDomainStats and virDomainListGetStats (domain_all_stats.cc)
+    Result<std::vector<DomainStatsRecord>> allDomainStats(virConnectPtr conn, virDomainPtr *doms, unsigned int stats,
+                                                          unsigned int flags) override;
     // The domain behind a handle (by UUID, as libvirt does), with the state locked.
     Result<DomainObj *> find(virDomainPtr dom, std::unique_lock<std::mutex> &g);
     // find(), for a domain that must be running.
