@@ -254,15 +254,24 @@ Result<void> QemuDriver::detachLive(DomainObj &o, const DeviceRef &ref, std::uni
                                  ref.key.c_str());
         alias = it->info.alias;
     }
-    o.unplugging[alias] = nodes;
-    VH_TRY(mon.execute("device_del", {{"id", alias}}));
-    // the guest decides when: wait a little, as libvirt does, then leave it to the event
+    // the guest decides when: past the wait, the event completes the removal
+    VH_TRY(deleteDevice(o, alias, std::move(nodes), g));
+    return {};
+}
+
+Result<bool> QemuDriver::deleteDevice(DomainObj &o, const std::string &alias, std::vector<std::string> nodes,
+                                      std::unique_lock<std::mutex> &g)
+{
+    o.unplugging[alias] = std::move(nodes);
+    if (auto asked = o.monitor->execute("device_del", {{"id", alias}}); !asked) {
+        o.unplugging.erase(alias);
+        return std::move(asked).error();
+    }
     std::string uuid(reinterpret_cast<const char *>(o.def->uuid), VIR_UUID_BUFLEN);
-    st_->deviceRemoved.wait_for(g, 5s, [&] {
+    return st_->deviceRemoved.wait_for(g, 5s, [&] {
         DomainObj *now = st_->byUUID(reinterpret_cast<const unsigned char *>(uuid.data()));
         return !now || !now->active() || !now->unplugging.count(alias);
     });
-    return {};
 }
 
 void State::removeDevice(DomainObj &obj, const std::string &alias)
@@ -272,11 +281,14 @@ void State::removeDevice(DomainObj &obj, const std::string &alias)
     auto disk = std::find_if(d.disks.begin(), d.disks.end(), [&](const conf::DiskDef &x) { return x.info.alias == alias; });
     auto nic = std::find_if(d.interfaces.begin(), d.interfaces.end(),
                             [&](const conf::InterfaceDef &x) { return x.info.alias == alias; });
+    bool vcpu = pending != obj.unplugging.end() && alias.starts_with("vcpu");
     if (disk != d.disks.end())
         d.disks.erase(disk);
     else if (nic != d.interfaces.end()) {
         (void)obj.monitor->execute("netdev_del", {{"id", "host" + alias}});
         d.interfaces.erase(nic);
+    } else if (vcpu) {
+        obj.def->vcpu.current--;     // the highest goes first (vcpu_hotplug.cc)
     } else {
         return;      // not one this driver plugged
     }
@@ -286,7 +298,8 @@ void State::removeDevice(DomainObj &obj, const std::string &alias)
         obj.unplugging.erase(pending);
     }
     (void)saveStatus(obj);
-    events->queue(DomainEvent::device(VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED, obj.def->name, obj.def->uuid, obj.def->id, alias));
+    if (!vcpu)     // libvirt reports devices, not vCPUs
+        events->queue(DomainEvent::device(VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED, obj.def->name, obj.def->uuid, obj.def->id, alias));
     deviceRemoved.notify_all();
 }
 

@@ -312,13 +312,19 @@ Result<void> QemuDriver::domainSetVcpusFlags(virDomainPtr domain, unsigned int n
     auto [obj, live, config] = *a;
     if (live && (flags & VIR_DOMAIN_VCPU_MAXIMUM))
         return Error::make(VIR_FROM_QEMU, VIR_ERR_INVALID_ARG, "cannot change the maximum vCPU count of a running domain");
-    if (live && nvcpus != live->vcpu.current)
-        return Error::make(VIR_FROM_QEMU, VIR_ERR_OPERATION_UNSUPPORTED,
-                           "changing the vCPU count of a running domain (vCPU hot-plug) is not supported by the QEMU driver yet");
+    if (config && !(flags & VIR_DOMAIN_VCPU_MAXIMUM) && nvcpus > config->vcpu.max)
+        return Error::format(VIR_FROM_QEMU, VIR_ERR_INVALID_ARG, "requested vcpus is greater than max allowable vcpus for the persistent domain: %u > %u",
+                             nvcpus, config->vcpu.max);
+    if (live) {
+        std::string uuid(reinterpret_cast<const char *>(obj->def->uuid), VIR_UUID_BUFLEN);
+        VH_TRY(setLiveVcpus(*obj, nvcpus, g));
+        // an unplug waits for the guest, letting other calls in: the domain may have gone
+        obj = st_->byUUID(reinterpret_cast<const unsigned char *>(uuid.data()));
+        if (!obj || !config)
+            return {};
+        config = &obj->config();
+    }
     if (config) {
-        if (!(flags & VIR_DOMAIN_VCPU_MAXIMUM) && nvcpus > config->vcpu.max)
-            return Error::format(VIR_FROM_QEMU, VIR_ERR_INVALID_ARG, "requested vcpus is greater than max allowable vcpus for the persistent domain: %u > %u",
-                                 nvcpus, config->vcpu.max);
         conf::DomainDef changed = *config;
         if (flags & VIR_DOMAIN_VCPU_MAXIMUM)
             changed.vcpu.max = nvcpus;

@@ -124,8 +124,13 @@ private:
     Result<void> saveTo(DomainObj *obj, const std::string &path, const char *dxml, unsigned int flags);
     Result<void> resumeManagedSave(DomainObj &obj, unsigned int flags);
     Result<void> attachLive(DomainObj &obj, const conf::DomainDef &with, const DeviceRef &ref);
-    // device_del, then up to 5 s for the guest to let the device go (g is released meanwhile).
     Result<void> detachLive(DomainObj &obj, const DeviceRef &ref, std::unique_lock<std::mutex> &g);
+    // device_del, then up to 5 s for the guest to let the device go (g is released meanwhile,
+    // obj may be gone after); whether it went. Its block nodes go with it.
+    Result<bool> deleteDevice(DomainObj &obj, const std::string &alias, std::vector<std::string> nodes,
+                              std::unique_lock<std::mutex> &g);
+    // vCPU hot-plug and unplug up or down to n (vcpu_hotplug.cc).
+    Result<void> setLiveVcpus(DomainObj &obj, unsigned int n, std::unique_lock<std::mutex> &g);
 
     std::shared_ptr<State> st_;
 };

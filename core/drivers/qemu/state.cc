@@ -226,9 +226,9 @@ void State::loadSnapshots(DomainObj &obj)
 
 Result<void> State::saveStatus(const DomainObj &obj)
 {
-    std::string text = strprintf("<domstatus state='%d' reason='%d' pid='%d' starttime='%llu'%s>\n  <monitor path='",
+    std::string text = strprintf("<domstatus state='%d' reason='%d' pid='%d' starttime='%llu' vcputhreads='%u'%s>\n  <monitor path='",
                                  obj.state, obj.reason, obj.process.pid(), Process::startTime(obj.process.pid()),
-                                 obj.fakeReboot ? " fakereboot='1'" : "");
+                                 obj.vcpuThreads, obj.fakeReboot ? " fakereboot='1'" : "");
     xml::escape(text, guestPaths(obj.def->name).monitor);
     text += "'/>\n" + conf::formatDomain(*obj.def, VIR_DOMAIN_XML_SECURE, 1) + "</domstatus>\n";
     return writeFileAtomic(statusFile(obj.def->name), text, VIR_FROM_QEMU);
@@ -290,6 +290,7 @@ Result<void> State::load()
         obj->state = static_cast<int>(num("state"));
         obj->reason = static_cast<int>(num("reason"));
         obj->fakeReboot = num("fakereboot") != 0;
+        obj->vcpuThreads = std::max<unsigned int>(static_cast<unsigned int>(num("vcputhreads")), obj->def->vcpu.current);
         nextId = std::max(nextId, obj->def->id + 1);
         if (!reattach(*obj, static_cast<pid_t>(num("pid")), static_cast<unsigned long long>(num("starttime"))))
             cleanup(obj, VIR_DOMAIN_SHUTOFF_CRASHED, VIR_DOMAIN_EVENT_STOPPED_CRASHED);
@@ -416,6 +417,7 @@ Result<void> State::start(DomainObj &obj, bool paused, int reason, int incomingF
         obj.keepConfig();
     obj.def = std::move(live);
     obj.def->id = nextId++;
+    obj.vcpuThreads = obj.def->vcpu.current;
     bool fromSnapshot = reason == VIR_DOMAIN_RUNNING_FROM_SNAPSHOT;
     obj.state = paused ? VIR_DOMAIN_PAUSED : VIR_DOMAIN_RUNNING;
     obj.reason = !paused ? reason : fromSnapshot ? VIR_DOMAIN_PAUSED_FROM_SNAPSHOT : VIR_DOMAIN_PAUSED_USER;
@@ -508,6 +510,11 @@ void State::handle(const MonitorNote &n)
     } else if (n.event == "DEVICE_DELETED") {
         if (n.data.contains("device"))
             removeDevice(*obj, n.data["device"].get<std::string>());
+    } else if (n.event == "ACPI_DEVICE_OST") {
+        // QEMU tells of a vCPU's unplug only as the guest's eject status (source 3), done (0)
+        const Json &info = n.data.value("info", Json::object());
+        if (info.value("slot-type", std::string()) == "CPU" && info.value("source", -1) == 3 && info.value("status", -1) == 0)
+            removeDevice(*obj, "vcpu" + info.value("slot", std::string()));
     } else if (n.seq <= obj->settled) {
         return;      // caused by a command whose effect the caller recorded
     } else if (n.event == "STOP" && obj->state == VIR_DOMAIN_RUNNING) {

@@ -52,6 +52,7 @@ struct DomainObj : DomainRecord {
     unsigned long run = 0;          // which start the monitor's events belong to
     unsigned long settled = 0;      // the monitor's events up to this one are reflected in state
     bool fakeReboot = false;        // the next guest power-off restarts it (virDomainReboot, on_poweroff='restart')
+    unsigned int vcpuThreads = 0;   // vCPU threads this QEMU has run: TCG never frees one, and has maxcpus
     // devices asked to go (device_del) whose DEVICE_DELETED has not come: alias -> block nodes
     std::map<std::string, std::vector<std::string>> unplugging;
 };
