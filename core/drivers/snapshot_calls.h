@@ -68,7 +68,7 @@ public:
         return withSnapshot(snap, flags, VIR_DOMAIN_SNAPSHOT_XML_SECURE,
                             [&](const SnapshotList &, const conf::SnapshotDef &def) -> Result<std::string> {
                                 bool secure = flags & VIR_DOMAIN_SNAPSHOT_XML_SECURE;
-                                return conf::formatSnapshot(def, secure ? conf::SNAPSHOT_FORMAT_SECURE : 0);
+                                return conf::formatSnapshot(def, secure ? unsigned(conf::SNAPSHOT_FORMAT_SECURE) : 0u);
                             });
     }
     Result<int> domainSnapshotNumChildren(virDomainSnapshotPtr snap, unsigned int flags) override

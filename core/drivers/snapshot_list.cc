@@ -195,7 +195,7 @@ Result<std::unique_ptr<SnapshotDef>> prepareSnapshot(const SnapshotList &snapsho
         return redefined(snapshots, obj, xml, opts);
 
     bool active = obj.active();
-    auto def = conf::parseSnapshot(xml, opts, conf::SNAPSHOT_PARSE_NEW | (active ? 0 : conf::SNAPSHOT_PARSE_OFFLINE));
+    auto def = conf::parseSnapshot(xml, opts, conf::SNAPSHOT_PARSE_NEW | (active ? 0u : unsigned(conf::SNAPSHOT_PARSE_OFFLINE)));
     if (!def)
         return std::move(def).error();
     SnapshotDef &d = **def;

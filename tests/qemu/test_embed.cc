@@ -932,6 +932,13 @@ BOOST_AUTO_TEST_CASE(hotplug_disks_and_nics)
     BOOST_TEST(io.rd_bytes >= 512);
     BOOST_TEST(io.errs == -1);
     BOOST_TEST(virDomainBlockStats(dom, image.c_str(), &io, sizeof io) == 0, lastError());   // by source path too
+    // a user-mode NIC has no host-side device whose counters would be its traffic
+    virDomainInterfaceStatsStruct net{};
+    BOOST_TEST(virDomainInterfaceStats(dom, "52:54:00:AA:BB:01", &net, sizeof net) == -1);
+    BOOST_TEST(virGetLastError()->code == VIR_ERR_OPERATION_UNSUPPORTED);
+    BOOST_TEST(lastError().find("interface '52:54:00:AA:BB:01' has no host-side device") != std::string::npos, lastError());
+    BOOST_TEST(virDomainInterfaceStats(dom, "tap9", &net, sizeof net) == -1);
+    BOOST_TEST(lastError() == "invalid argument: 'tap9' is not a known interface");
     BOOST_TEST(virDomainBlockStats(dom, "vdz", &io, sizeof io) == -1);
     BOOST_TEST(lastError() == "invalid argument: invalid path: vdz");
     virTypedParameter params[16];

@@ -80,14 +80,6 @@ void vcpus(DomainObj &o, TypedParamList &out)
     }
 }
 
-unsigned long long sysfsCounter(const std::string &dev, const char *name)
-{
-    std::ifstream f("/sys/class/net/" + dev + "/statistics/" + name);
-    unsigned long long v = 0;
-    f >> v;
-    return v;
-}
-
 void interfaces(DomainObj &o, TypedParamList &out)
 {
     if (!o.active())
@@ -95,18 +87,19 @@ void interfaces(DomainObj &o, TypedParamList &out)
     const auto &nics = o.def->devices.interfaces;
     out.addUInt("net.count", static_cast<unsigned int>(nics.size()));
     for (size_t i = 0; i < nics.size(); i++) {
-        // only a host-side device (tap) has counters; what it sends, the guest receives
+        // only a host-side device (tap) has counters
         const std::string &dev = nics[i].targetDev;
         if (dev.empty())
             continue;
         std::string n = "net." + std::to_string(i) + ".";
         out.addString(n + "name", dev);
-        static const std::pair<const char *, const char *> kCounters[] = {
-            {"rx.bytes", "tx_bytes"}, {"rx.pkts", "tx_packets"}, {"rx.errs", "tx_errors"}, {"rx.drop", "tx_dropped"},
-            {"tx.bytes", "rx_bytes"}, {"tx.pkts", "rx_packets"}, {"tx.errs", "rx_errors"}, {"tx.drop", "rx_dropped"},
+        NicCounters c = tapCounters(dev);
+        const std::pair<const char *, long long> counters[] = {
+            {"rx.bytes", c.rxBytes}, {"rx.pkts", c.rxPackets}, {"rx.errs", c.rxErrs}, {"rx.drop", c.rxDrop},
+            {"tx.bytes", c.txBytes}, {"tx.pkts", c.txPackets}, {"tx.errs", c.txErrs}, {"tx.drop", c.txDrop},
         };
-        for (const auto &[ours, host] : kCounters)
-            out.addULLong(n + ours, sysfsCounter(dev, host));
+        for (const auto &[name, value] : counters)
+            out.addULLong(n + name, static_cast<unsigned long long>(value));
     }
 }
 

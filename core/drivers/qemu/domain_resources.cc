@@ -2,7 +2,9 @@
 // persistent config for the rest, and the statistics QEMU and /proc give.
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 
+#include <strings.h>
 #include <unistd.h>
 
 #include <libvirt/virterror.h>
@@ -122,6 +124,38 @@ Result<BlockCounters> blockCounters(DomainObj &obj, const char *disk)
 }
 
 } // namespace
+
+NicCounters tapCounters(const std::string &dev)
+{
+    auto counter = [&](const char *name) {
+        std::ifstream f("/sys/class/net/" + dev + "/statistics/" + name);
+        long long v = 0;
+        f >> v;
+        return v;
+    };
+    return {counter("tx_bytes"), counter("tx_packets"), counter("tx_errors"), counter("tx_dropped"),
+            counter("rx_bytes"), counter("rx_packets"), counter("rx_errors"), counter("rx_dropped")};
+}
+
+Result<void> QemuDriver::domainInterfaceStats(virDomainPtr dom, const char *device, virDomainInterfaceStatsPtr stats, size_t)
+{
+    std::unique_lock<std::mutex> g;
+    VH_TRY_ASSIGN(obj, findActive(dom, g));
+    // by its host-side name or its MAC address
+    const auto &nics = obj->def->devices.interfaces;
+    auto nic = std::find_if(nics.begin(), nics.end(), [&](const conf::InterfaceDef &n) {
+        return (!n.targetDev.empty() && n.targetDev == device) || strcasecmp(n.mac.c_str(), device) == 0;
+    });
+    if (nic == nics.end())
+        return Error::format(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG, "'%s' is not a known interface", device);
+    if (nic->targetDev.empty())
+        return Error::format(VIR_FROM_QEMU, VIR_ERR_OPERATION_UNSUPPORTED,
+                             "interface '%s' has no host-side device to count its traffic (type '%s')", device,
+                             nic->type.c_str());
+    NicCounters c = tapCounters(nic->targetDev);
+    *stats = {c.rxBytes, c.rxPackets, c.rxErrs, c.rxDrop, c.txBytes, c.txPackets, c.txErrs, c.txDrop};
+    return {};
+}
 
 Result<void> QemuDriver::domainBlockStats(virDomainPtr dom, const char *disk, virDomainBlockStatsPtr stats, size_t)
 {

@@ -34,6 +34,13 @@ bool qdevIs(const std::string &qdev, const std::string &alias);
 // Every disk's counters by its device alias, from one query-blockstats.
 Result<std::map<std::string, BlockCounters>> blockCountersByAlias(DomainObj &obj);
 
+// The counters of a host-side network device (a tap) from the guest's side: what the host
+// device sends, the guest receives.
+struct NicCounters {
+    long long rxBytes = 0, rxPackets = 0, rxErrs = 0, rxDrop = 0, txBytes = 0, txPackets = 0, txErrs = 0, txDrop = 0;
+};
+NicCounters tapCounters(const std::string &dev);
+
 // The balloon's and the guest's memory figures, and QEMU's resident memory, as
 // virDomainMemoryStats gives them (KiB).
 std::vector<virDomainMemoryStatStruct> memoryStatList(DomainObj &obj);

@@ -65,6 +65,8 @@ public:
     Result<unsigned long> domainGetMaxMemory(virDomainPtr domain) override;
     Result<void> domainSetMemoryFlags(virDomainPtr domain, unsigned long memory, unsigned int flags) override;
     Result<void> domainBlockStats(virDomainPtr dom, const char *disk, virDomainBlockStatsPtr stats, size_t size) override;
+    Result<void> domainInterfaceStats(virDomainPtr dom, const char *device, virDomainInterfaceStatsPtr stats,
+                                      size_t size) override;
     Result<TypedParamList> domainBlockStatsFlags(virDomainPtr dom, const char *disk, unsigned int flags) override;
     Result<int> domainMemoryStats(virDomainPtr dom, virDomainMemoryStatPtr stats, unsigned int nr_stats, unsigned int flags) override;
     Result<int> domainGetVcpusFlags(virDomainPtr domain, unsigned int flags) override;

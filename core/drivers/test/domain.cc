@@ -131,7 +131,7 @@ Result<Ref<_virDomain>> TestDriver::domainLookupByUUID(virConnectPtr conn, const
 Result<Ref<_virDomain>> TestDriver::domainDefineXMLFlags(virConnectPtr conn, const char *xmlText, unsigned int flags)
 {
     CHECK_FLAGS(flags, VIR_DOMAIN_DEFINE_VALIDATE);
-    unsigned int parse = conf::PARSE_INACTIVE | (flags & VIR_DOMAIN_DEFINE_VALIDATE ? conf::PARSE_VALIDATE_SCHEMA : 0);
+    unsigned int parse = conf::PARSE_INACTIVE | (flags & VIR_DOMAIN_DEFINE_VALIDATE ? unsigned(conf::PARSE_VALIDATE_SCHEMA) : 0u);
     auto def = conf::parseDomain(xmlText, st_->xmlopt, parse);
     if (!def)
         return std::move(def).error();
@@ -158,7 +158,7 @@ Result<Ref<_virDomain>> TestDriver::domainDefineXMLFlags(virConnectPtr conn, con
 Result<Ref<_virDomain>> TestDriver::domainCreateXML(virConnectPtr conn, const char *xmlText, unsigned int flags)
 {
     CHECK_FLAGS(flags, VIR_DOMAIN_START_VALIDATE);
-    unsigned int parse = conf::PARSE_INACTIVE | (flags & VIR_DOMAIN_START_VALIDATE ? conf::PARSE_VALIDATE_SCHEMA : 0);
+    unsigned int parse = conf::PARSE_INACTIVE | (flags & VIR_DOMAIN_START_VALIDATE ? unsigned(conf::PARSE_VALIDATE_SCHEMA) : 0u);
     auto def = conf::parseDomain(xmlText, st_->xmlopt, parse);
     if (!def)
         return std::move(def).error();
