@@ -1,9 +1,8 @@
 // The snapshot calls that only read a domain's snapshot list, written once for every driver.
 //
 // A driver derives from SnapshotReadCalls<Driver> instead of HypervisorDriver, and gives it
-// (as a friend) kErrorDomain, kName ("test", "qemu": libvirt names the driver function in flag
-// errors) and find(dom, lock), which returns its domain object (a DomainRecord) with its
-// state locked.
+// (as a friend) kErrorDomain and kName ("test", "qemu": libvirt names the driver function in
+// flag errors), and what DomainTableCalls<Driver>, its base, needs.
 #pragma once
 
 #include <mutex>
@@ -12,12 +11,12 @@
 
 #include "drivers/check_flags.h"
 #include "drivers/domain_obj.h"
-#include "drivers/domain_stats_driver.h"
+#include "drivers/domain_table_calls.h"
 
 namespace vh::drv {
 
 template <class Driver>
-class SnapshotReadCalls : public DomainStatsDriver {
+class SnapshotReadCalls : public DomainTableCalls<Driver> {
 public:
     Result<int> domainSnapshotNum(virDomainPtr dom, unsigned int flags) override
     {
@@ -119,7 +118,7 @@ private:
     {
         VH_TRY(checkFlags(slot, flags, allowed));
         std::unique_lock<std::mutex> g;
-        VH_TRY_ASSIGN(obj, static_cast<Driver *>(this)->find(dom, g));
+        VH_TRY_ASSIGN(obj, this->find(dom, g));
         return fn(obj->snapshots);
     }
     template <class Fn>
@@ -129,7 +128,7 @@ private:
     {
         VH_TRY(checkFlags(slot, flags, allowed));
         std::unique_lock<std::mutex> g;
-        VH_TRY_ASSIGN(obj, static_cast<Driver *>(this)->find(snap->domain.get(), g));
+        VH_TRY_ASSIGN(obj, this->find(snap->domain.get(), g));
         VH_TRY_ASSIGN(def, obj->snapshots.get(snap->name, Driver::kErrorDomain));
         return fn(obj->snapshots, *def);
     }

@@ -27,15 +27,6 @@ Error notRunning()
 
 } // namespace
 
-Result<DomainObj *> QemuDriver::find(virDomainPtr dom, std::unique_lock<std::mutex> &g)
-{
-    g = std::unique_lock<std::mutex>(st_->lock);
-    DomainObj *obj = st_->byUUID(dom->uuid);
-    if (!obj)
-        return noDomainFor(VIR_FROM_QEMU, dom);
-    return obj;
-}
-
 Result<DomainObj *> QemuDriver::findActive(virDomainPtr dom, std::unique_lock<std::mutex> &g)
 {
     auto obj = find(dom, g);
@@ -44,74 +35,15 @@ Result<DomainObj *> QemuDriver::findActive(virDomainPtr dom, std::unique_lock<st
     return obj;
 }
 
-Result<std::vector<Ref<_virDomain>>> QemuDriver::connectListAllDomains(virConnectPtr conn, unsigned int flags)
+DomainListFacts QemuDriver::listFacts(const DomainObj &d) const
 {
-    CHECK_FLAGS(flags, kDomainListFilters);
-    std::lock_guard<std::mutex> g(st_->lock);
-    std::vector<Ref<_virDomain>> out;
-    for (const auto &d : st_->domains)
-        if (domainMatchesListFlags({d->active(), d->state, d->persistent,
-                                    !d->active() && access(st_->managedSaveFile(d->def->name).c_str(), F_OK) == 0,
-                                    d->autostart, !d->snapshots.empty(), false},
-                                   flags))
-            out.push_back(domainHandle(conn, *d));
-    return out;
+    return {d.active(), d.state, d.persistent, !d.active() && access(st_->managedSaveFile(d.def->name).c_str(), F_OK) == 0,
+            d.autostart, !d.snapshots.empty(), false};
 }
 
-Result<std::vector<int>> QemuDriver::connectListDomains(virConnectPtr)
+Error QemuDriver::noDomainMatching(const std::string &what)
 {
-    std::lock_guard<std::mutex> g(st_->lock);
-    std::vector<int> ids;
-    for (const auto &d : st_->domains)
-        if (d->active())
-            ids.push_back(d->def->id);
-    return ids;
-}
-
-Result<std::vector<std::string>> QemuDriver::connectListDefinedDomains(virConnectPtr)
-{
-    std::lock_guard<std::mutex> g(st_->lock);
-    std::vector<std::string> names;
-    for (const auto &d : st_->domains)
-        if (!d->active())
-            names.push_back(d->def->name);
-    return names;
-}
-
-Result<int> QemuDriver::connectNumOfDomains(virConnectPtr conn)
-{
-    auto ids = connectListDomains(conn);
-    return ids ? static_cast<int>(ids->size()) : Result<int>(std::move(ids).error());
-}
-
-Result<int> QemuDriver::connectNumOfDefinedDomains(virConnectPtr conn)
-{
-    auto names = connectListDefinedDomains(conn);
-    return names ? static_cast<int>(names->size()) : Result<int>(std::move(names).error());
-}
-
-Result<Ref<_virDomain>> QemuDriver::domainLookupByID(virConnectPtr conn, int id)
-{
-    std::lock_guard<std::mutex> g(st_->lock);
-    if (DomainObj *obj = st_->byId(id))
-        return domainHandle(conn, *obj);
-    return Error::format(VIR_FROM_QEMU, VIR_ERR_NO_DOMAIN, "no domain with matching id %d", id);
-}
-
-Result<Ref<_virDomain>> QemuDriver::domainLookupByName(virConnectPtr conn, const char *name)
-{
-    std::lock_guard<std::mutex> g(st_->lock);
-    if (DomainObj *obj = st_->byName(name))
-        return domainHandle(conn, *obj);
-    return Error::format(VIR_FROM_QEMU, VIR_ERR_NO_DOMAIN, "no domain with matching name '%s'", name);
-}
-
-Result<Ref<_virDomain>> QemuDriver::domainLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
-{
-    std::lock_guard<std::mutex> g(st_->lock);
-    if (DomainObj *obj = st_->byUUID(uuid))
-        return domainHandle(conn, *obj);
-    return Error::format(VIR_FROM_QEMU, VIR_ERR_NO_DOMAIN, "no domain with matching uuid '%s'", uuidFormat(uuid).c_str());
+    return Error::format(VIR_FROM_QEMU, VIR_ERR_NO_DOMAIN, "no domain with matching %s", what.c_str());
 }
 
 Result<Ref<_virDomain>> QemuDriver::domainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags)
@@ -130,7 +62,8 @@ Result<Ref<_virDomain>> QemuDriver::domainDefineXMLFlags(virConnectPtr conn, con
     DomainObj *obj = *old;
     int detail = VIR_DOMAIN_EVENT_DEFINED_UPDATED;
     if (!obj) {
-        obj = &st_->add(std::move(*def), true);
+        obj = &st_->add(std::move(*def));
+        obj->persistent = true;
         detail = VIR_DOMAIN_EVENT_DEFINED_ADDED;
     } else if (obj->active()) {
         obj->newDef = std::move(*def);
@@ -231,7 +164,7 @@ Result<DomainObj *> QemuDriver::launch(std::unique_ptr<conf::DomainDef> def, boo
         return Error::format(VIR_FROM_QEMU, VIR_ERR_OPERATION_INVALID, "domain '%s' is already active", obj->def->name.c_str());
     bool added = !obj;
     if (added) {
-        obj = &st_->add(std::move(def), false);
+        obj = &st_->add(std::move(def));
     } else {
         obj->newDef = std::move(obj->def);     // the persistent config returns when it stops
         obj->def = std::move(def);

@@ -34,14 +34,6 @@ public:
     Result<void> connectDomainEventDeregisterAny(virConnectPtr conn, int callbackID) override;
 
     // domains (domain.cc)
-    Result<std::vector<Ref<_virDomain>>> connectListAllDomains(virConnectPtr conn, unsigned int flags) override;
-    Result<std::vector<int>> connectListDomains(virConnectPtr conn) override;
-    Result<std::vector<std::string>> connectListDefinedDomains(virConnectPtr conn) override;
-    Result<int> connectNumOfDomains(virConnectPtr conn) override;
-    Result<int> connectNumOfDefinedDomains(virConnectPtr conn) override;
-    Result<Ref<_virDomain>> domainLookupByID(virConnectPtr conn, int id) override;
-    Result<Ref<_virDomain>> domainLookupByName(virConnectPtr conn, const char *name) override;
-    Result<Ref<_virDomain>> domainLookupByUUID(virConnectPtr conn, const unsigned char *uuid) override;
     Result<Ref<_virDomain>> domainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags) override;
     Result<void> domainUndefineFlags(virDomainPtr domain, unsigned int flags) override;
     Result<void> domainGetAutostart(virDomainPtr domain, int &autostart) override;
@@ -104,13 +96,16 @@ public:
 
 private:
     friend class SnapshotReadCalls<QemuDriver>;
+    friend class DomainTableCalls<QemuDriver>;
     static constexpr int kErrorDomain = VIR_FROM_QEMU;
     static constexpr const char *kName = "qemu";
+    // What the list filters test of a domain, and the error of a lookup that finds none.
+    DomainListFacts listFacts(const DomainObj &obj) const;
+    static Error noDomainMatching(const std::string &what);
 
     // virConnectGetAllDomainStats and virDomainListGetStats (domain_all_stats.cc)
     Result<std::vector<DomainStatsRecord>> allDomainStats(virConnectPtr conn, virDomainPtr *doms, unsigned int stats,
                                                           unsigned int flags) override;
-    Result<DomainObj *> find(virDomainPtr dom, std::unique_lock<std::mutex> &g);
     Result<DomainObj *> findActive(virDomainPtr dom, std::unique_lock<std::mutex> &g);
     // The domain and the definitions VIR_DOMAIN_AFFECT_* flags choose (either may be null).
     struct Affected {

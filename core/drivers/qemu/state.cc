@@ -118,60 +118,13 @@ Result<std::shared_ptr<State>> State::open(const Paths &paths)
     return st;
 }
 
-DomainObj *State::byName(const std::string &name)
-{
-    for (auto &d : domains)
-        if (d->def->name == name)
-            return d.get();
-    return nullptr;
-}
-
-DomainObj *State::byUUID(const unsigned char *uuid)
-{
-    for (auto &d : domains)
-        if (memcmp(d->def->uuid, uuid, VIR_UUID_BUFLEN) == 0)
-            return d.get();
-    return nullptr;
-}
-
-DomainObj *State::byId(int id)
-{
-    for (auto &d : domains)
-        if (d->active() && d->def->id == id)
-            return d.get();
-    return nullptr;
-}
-
-Result<DomainObj *> State::existing(const conf::DomainDef &def)
-{
-    DomainObj *same = byUUID(def.uuid);
-    if (same && same->def->name != def.name)
-        return Error::format(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_FAILED, "domain '%s' is already defined with uuid %s",
-                             same->def->name.c_str(), uuidFormat(def.uuid).c_str());
-    if (!same) {
-        if (DomainObj *named = byName(def.name))
-            return Error::format(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_FAILED, "domain '%s' already exists with uuid %s",
-                                 def.name.c_str(), uuidFormat(named->def->uuid).c_str());
-    }
-    return same;
-}
-
-DomainObj &State::add(std::unique_ptr<conf::DomainDef> def, bool persistent)
-{
-    auto obj = std::make_shared<DomainObj>();
-    obj->def = std::move(def);
-    obj->persistent = persistent;
-    domains.push_back(obj);
-    return *obj;
-}
-
 void State::remove(DomainObj *obj)
 {
     // its snapshots' metadata goes with it (a domain with snapshots is only undefined with
     // VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA, or stops as a transient one)
     std::error_code ec;
     fs::remove_all(snapshotDir(obj->def->name), ec);
-    std::erase_if(domains, [&](const std::shared_ptr<DomainObj> &d) { return d.get() == obj; });
+    DomainTable::remove(obj);
 }
 
 Result<void> State::saveConfig(const conf::DomainDef &def)
@@ -261,7 +214,8 @@ Result<void> State::load()
         auto def = conf::parseDomain(*text, xmlopt, conf::PARSE_INACTIVE | conf::PARSE_SKIP_VALIDATE);
         if (!def || byName((*def)->name) || byUUID((*def)->uuid))
             continue;    // left on disk as it is; not listed
-        DomainObj &obj = add(std::move(*def), true);
+        DomainObj &obj = add(std::move(*def));
+        obj.persistent = true;
         if (access(managedSaveFile(obj.def->name).c_str(), F_OK) == 0)
             obj.reason = VIR_DOMAIN_SHUTOFF_SAVED;
         obj.autostart = access(autostartLink(obj.def->name).c_str(), F_OK) == 0;
@@ -281,9 +235,11 @@ Result<void> State::load()
             continue;
         auto num = [&](const char *name) { return xml::toLL(xml::attr(root, name).value_or("")).value_or(0); };
         DomainObj *obj = byUUID((*live)->uuid);
-        if (!obj)
-            obj = &add(std::move(*live), false);
-        else {
+        if (!obj) {
+            int id = (*live)->id;
+            obj = &add(std::move(*live));     // a transient guest
+            obj->def->id = id;
+        } else {
             obj->newDef = std::move(obj->def);
             obj->def = std::move(*live);
         }

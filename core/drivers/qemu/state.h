@@ -24,13 +24,13 @@
 #include <mutex>
 #include <thread>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include <libvirt/libvirt.h>
 
 #include "conf/domain/domain_def.h"
 #include "drivers/domain_obj.h"
+#include "drivers/domain_table.h"
 #include "drivers/events.h"
 #include "drivers/qemu/command_line.h"
 #include "drivers/qemu/monitor.h"
@@ -57,7 +57,7 @@ struct DomainObj : DomainRecord {
     std::map<std::string, std::vector<std::string>> unplugging;
 };
 
-class State : public std::enable_shared_from_this<State> {
+class State : public DomainTable<DomainObj>, public std::enable_shared_from_this<State> {
 public:
     // The state of a directory set, shared by the connections of this process; loads configs
     // (without validation) and reattaches running guests the first time.
@@ -66,7 +66,6 @@ public:
 
     std::mutex lock;
     const Paths paths;
-    std::vector<std::shared_ptr<DomainObj>> domains;   // in definition order
     std::shared_ptr<EventState> events = std::make_shared<EventState>();
     const conf::DomainXMLOptions &xmlopt;
     // What the host offers guests, KVM above all: probed on first need (capabilities, domain
@@ -76,13 +75,8 @@ public:
     HostFacts hostFactsFor(const conf::DomainDef &def);
     int nextId = 1;
 
-    // Lookups; callers hold `lock`.
-    DomainObj *byName(const std::string &name);
-    DomainObj *byUUID(const unsigned char *uuid);
-    DomainObj *byId(int id);
-    // libvirt's clash rules: a name or a UUID may not change owner.
-    Result<DomainObj *> existing(const conf::DomainDef &def);
-    DomainObj &add(std::unique_ptr<conf::DomainDef> def, bool persistent);
+    // The domains (DomainTable: lookups, add, remove) are changed under `lock`; removing one
+    // drops its snapshot metadata too.
     void remove(DomainObj *obj);
 
     std::string configFile(const std::string &name) const { return paths.config + "/" + name + ".xml"; }

@@ -25,21 +25,7 @@ Error notRunning()
     return Error::make(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_INVALID, "domain is not running");
 }
 
-bool matches(const DomainObj &o, unsigned int f)
-{
-    return domainMatchesListFlags({o.active(), o.state, o.persistent, o.managedSave, o.autostart, !o.snapshots.empty(), false}, f);
-}
-
 } // namespace
-
-Result<DomainObj *> TestDriver::find(virDomainPtr dom, std::unique_lock<std::mutex> &g)
-{
-    g = std::unique_lock<std::mutex>(st_->lock);
-    DomainObj *obj = st_->byUUID(dom->uuid);
-    if (!obj)
-        return noDomainFor(VIR_FROM_TEST, dom);
-    return obj;
-}
 
 Result<DomainObj *> TestDriver::findActive(virDomainPtr dom, std::unique_lock<std::mutex> &g)
 {
@@ -54,78 +40,14 @@ void TestDriver::emit(const DomainObj &obj, int event, int detail)
     st_->events->queue(DomainEvent::lifecycle(obj.def->name, obj.def->uuid, obj.def->id, event, detail));
 }
 
-Result<std::vector<Ref<_virDomain>>> TestDriver::connectListAllDomains(virConnectPtr conn, unsigned int flags)
+DomainListFacts TestDriver::listFacts(const DomainObj &o) const
 {
-    CHECK_FLAGS(flags, kDomainListFilters);
-    std::lock_guard<std::mutex> g(st_->lock);
-    std::vector<Ref<_virDomain>> out;
-    out.reserve(st_->domains.size());
-    for (const auto &d : st_->domains)
-        if (matches(*d, flags))
-            out.push_back(domainHandle(conn, *d));
-    return out;
+    return {o.active(), o.state, o.persistent, o.managedSave, o.autostart, !o.snapshots.empty(), false};
 }
 
-Result<std::vector<int>> TestDriver::connectListDomains(virConnectPtr)
+Error TestDriver::noDomainMatching(const std::string &)
 {
-    std::lock_guard<std::mutex> g(st_->lock);
-    std::vector<int> ids;
-    for (const auto &d : st_->domains)
-        if (d->active())
-            ids.push_back(d->def->id);
-    return ids;
-}
-
-Result<std::vector<std::string>> TestDriver::connectListDefinedDomains(virConnectPtr)
-{
-    std::lock_guard<std::mutex> g(st_->lock);
-    std::vector<std::string> names;
-    for (const auto &d : st_->domains)
-        if (!d->active())
-            names.push_back(d->def->name);
-    return names;
-}
-
-Result<int> TestDriver::connectNumOfDomains(virConnectPtr)
-{
-    std::lock_guard<std::mutex> g(st_->lock);
-    int n = 0;
-    for (const auto &d : st_->domains)
-        n += d->active();
-    return n;
-}
-
-Result<int> TestDriver::connectNumOfDefinedDomains(virConnectPtr)
-{
-    std::lock_guard<std::mutex> g(st_->lock);
-    int n = 0;
-    for (const auto &d : st_->domains)
-        n += !d->active();
-    return n;
-}
-
-Result<Ref<_virDomain>> TestDriver::domainLookupByID(virConnectPtr conn, int id)
-{
-    std::lock_guard<std::mutex> g(st_->lock);
-    if (DomainObj *obj = st_->byId(id))
-        return domainHandle(conn, *obj);
-    return Error::make(VIR_FROM_TEST, VIR_ERR_NO_DOMAIN);
-}
-
-Result<Ref<_virDomain>> TestDriver::domainLookupByName(virConnectPtr conn, const char *name)
-{
-    std::lock_guard<std::mutex> g(st_->lock);
-    if (DomainObj *obj = st_->byName(name))
-        return domainHandle(conn, *obj);
-    return Error::make(VIR_FROM_TEST, VIR_ERR_NO_DOMAIN);
-}
-
-Result<Ref<_virDomain>> TestDriver::domainLookupByUUID(virConnectPtr conn, const unsigned char *uuid)
-{
-    std::lock_guard<std::mutex> g(st_->lock);
-    if (DomainObj *obj = st_->byUUID(uuid))
-        return domainHandle(conn, *obj);
-    return Error::make(VIR_FROM_TEST, VIR_ERR_NO_DOMAIN);
+    return Error::make(VIR_FROM_TEST, VIR_ERR_NO_DOMAIN);     // libvirt's test driver says no more
 }
 
 Result<Ref<_virDomain>> TestDriver::domainDefineXMLFlags(virConnectPtr conn, const char *xmlText, unsigned int flags)

@@ -46,11 +46,6 @@ constexpr const char *kDefaultDomain = R"(<domain type='test'>
   </devices>
 </domain>)";
 
-std::string uuidKey(const unsigned char *uuid)
-{
-    return std::string(reinterpret_cast<const char *>(uuid), VIR_UUID_BUFLEN);
-}
-
 // The test namespace's children of a <domain> in a node file.
 struct NodeDomainExtras {
     int runstate = VIR_DOMAIN_RUNNING;
@@ -116,69 +111,6 @@ const conf::DomainXMLOptions &domainXMLOptions()
 State::State()
 {
     node.cells = {{2097152, 1048576, 0, 8}, {4194304, 2097152, 8, 8}};
-}
-
-DomainObj *State::byName(const std::string &name)
-{
-    auto it = names_.find(name);
-    return it == names_.end() ? nullptr : it->second;
-}
-
-DomainObj *State::byUUID(const unsigned char *uuid)
-{
-    auto it = uuids_.find(uuidKey(uuid));
-    return it == uuids_.end() ? nullptr : it->second;
-}
-
-DomainObj *State::byId(int id)
-{
-    if (id < 0)
-        return nullptr;
-    for (auto &d : domains)
-        if (d->def->id == id)
-            return d.get();
-    return nullptr;
-}
-
-Result<DomainObj *> State::existing(const conf::DomainDef &def)
-{
-    if (DomainObj *same = byUUID(def.uuid)) {
-        if (same->def->name != def.name)
-            return Error::format(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_FAILED, "domain '%s' is already defined with uuid %s",
-                                 same->def->name.c_str(), uuidFormat(def.uuid).c_str());
-        return same;
-    }
-    if (DomainObj *named = byName(def.name))
-        return Error::format(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_FAILED, "domain '%s' already exists with uuid %s",
-                             def.name.c_str(), uuidFormat(named->def->uuid).c_str());
-    return static_cast<DomainObj *>(nullptr);
-}
-
-DomainObj &State::add(std::unique_ptr<conf::DomainDef> def)
-{
-    auto obj = std::make_shared<DomainObj>();
-    obj->def = std::move(def);
-    obj->def->id = -1;
-    names_[obj->def->name] = obj.get();
-    uuids_[uuidKey(obj->def->uuid)] = obj.get();
-    domains.push_back(obj);
-    return *obj;
-}
-
-void State::remove(DomainObj *obj)
-{
-    names_.erase(obj->def->name);
-    uuids_.erase(uuidKey(obj->def->uuid));
-    std::erase_if(domains, [&](const auto &d) { return d.get() == obj; });
-}
-
-void State::rename(DomainObj *obj, const std::string &name)
-{
-    names_.erase(obj->def->name);
-    obj->def->name = name;
-    if (obj->newDef)
-        obj->newDef->name = name;
-    names_[name] = obj;
 }
 
 void State::start(DomainObj &obj, int reason)

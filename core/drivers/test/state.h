@@ -8,13 +8,13 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include <libvirt/libvirt.h>
 
 #include "conf/domain/domain_def.h"
 #include "drivers/domain_obj.h"
+#include "drivers/domain_table.h"
 #include "drivers/events.h"
 #include "util/result.h"
 
@@ -41,7 +41,7 @@ struct DomainObj : DomainRecord {
 // How the test driver reads domain XML: its defaults and post-parse rules.
 const conf::DomainXMLOptions &domainXMLOptions();
 
-class State {
+class State : public DomainTable<DomainObj> {
 public:
     State();
 
@@ -54,23 +54,11 @@ public:
     Node node;
     // <auth><user password='...'>name</user></auth>: who may open this node file.
     std::vector<std::pair<std::string, std::string>> users;
-    std::vector<std::shared_ptr<DomainObj>> domains;   // in definition order
     int nextId = 1;
     const conf::DomainXMLOptions &xmlopt = domainXMLOptions();
     std::shared_ptr<EventState> events = std::make_shared<EventState>();
 
-    // Lookups; callers hold `lock`.
-    DomainObj *byName(const std::string &name);
-    DomainObj *byUUID(const unsigned char *uuid);
-    DomainObj *byId(int id);
-
-    // libvirt's clash rules: a UUID or a name may not change owner. The domain with the same
-    // name and UUID, nullptr when there is none, or the clash error.
-    Result<DomainObj *> existing(const conf::DomainDef &def);
-    // Adds a new domain; the caller has checked for clashes.
-    DomainObj &add(std::unique_ptr<conf::DomainDef> def);
-    void remove(DomainObj *obj);
-    void rename(DomainObj *obj, const std::string &name);
+    // The domains (DomainTable: lookups, add, remove, rename) are changed under `lock`.
     // Starts an inactive domain: a new id and the given running reason.
     void start(DomainObj &obj, int reason);
     // Stops an active domain; a transient one is removed (callers must not use obj after).
@@ -80,8 +68,6 @@ public:
 
 private:
     Result<void> loadNode(const xmlNode *root, const std::string &dir);
-    std::unordered_map<std::string, DomainObj *> names_;
-    std::unordered_map<std::string, DomainObj *> uuids_;
 };
 
 } // namespace vh::drv::test

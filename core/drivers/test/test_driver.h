@@ -39,15 +39,6 @@ public:
     Result<void> connectDomainEventRegister(virConnectPtr conn, virConnectDomainEventCallback cb, void *opaque, virFreeCallback freecb) override;
     Result<void> connectDomainEventDeregister(virConnectPtr conn, virConnectDomainEventCallback cb) override;
 
-    // listing and lookup (domain.cc)
-    Result<std::vector<Ref<_virDomain>>> connectListAllDomains(virConnectPtr conn, unsigned int flags) override;
-    Result<std::vector<int>> connectListDomains(virConnectPtr conn) override;
-    Result<std::vector<std::string>> connectListDefinedDomains(virConnectPtr conn) override;
-    Result<int> connectNumOfDomains(virConnectPtr conn) override;
-    Result<int> connectNumOfDefinedDomains(virConnectPtr conn) override;
-    Result<Ref<_virDomain>> domainLookupByID(virConnectPtr conn, int id) override;
-    Result<Ref<_virDomain>> domainLookupByName(virConnectPtr conn, const char *name) override;
-    Result<Ref<_virDomain>> domainLookupByUUID(virConnectPtr conn, const unsigned char *uuid) override;
 
     // lifecycle (domain.cc)
     Result<Ref<_virDomain>> domainDefineXMLFlags(virConnectPtr conn, const char *xml, unsigned int flags) override;
@@ -119,15 +110,17 @@ public:
 
 private:
     friend class SnapshotReadCalls<TestDriver>;
+    friend class DomainTableCalls<TestDriver>;
     static constexpr int kErrorDomain = VIR_FROM_TEST;
     static constexpr const char *kName = "test";
+    // What the list filters test of a domain, and the error of a lookup that finds none.
+    DomainListFacts listFacts(const DomainObj &obj) const;
+    static Error noDomainMatching(const std::string &what);
 
     // virConnectGetAllDomainStats and virDomainListGetStats (domain_all_stats.cc)
     Result<std::vector<DomainStatsRecord>> allDomainStats(virConnectPtr conn, virDomainPtr *doms, unsigned int stats,
                                                           unsigned int flags) override;
-    // The domain behind a handle (by UUID, as libvirt does), with the state locked.
-    Result<DomainObj *> find(virDomainPtr dom, std::unique_lock<std::mutex> &g);
-    // find(), for a domain that must be running.
+    // find() (DomainTableCalls), for a domain that must be running.
     Result<DomainObj *> findActive(virDomainPtr dom, std::unique_lock<std::mutex> &g);
     void emit(const DomainObj &obj, int event, int detail);
     // Which of the running and persistent definitions a change with these flags touches.
