@@ -189,13 +189,15 @@ Result<std::unique_ptr<SnapshotDef>> redefined(const SnapshotList &snapshots, co
 
 Result<std::unique_ptr<SnapshotDef>> prepareSnapshot(const SnapshotList &snapshots, const DomainRecord &obj,
                                                      const char *xml, const conf::DomainXMLOptions &opts,
-                                                     unsigned int flags)
+                                                     unsigned int flags, SnapshotMemoryRules rules, int errDomain)
 {
     if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE)
         return redefined(snapshots, obj, xml, opts);
 
     bool active = obj.active();
-    auto def = conf::parseSnapshot(xml, opts, conf::SNAPSHOT_PARSE_NEW | (active ? 0u : unsigned(conf::SNAPSHOT_PARSE_OFFLINE)));
+    bool hypervisor = rules == SnapshotMemoryRules::Hypervisor;
+    auto def = conf::parseSnapshot(xml, opts,
+                                   conf::SNAPSHOT_PARSE_NEW | (active || !hypervisor ? 0u : unsigned(conf::SNAPSHOT_PARSE_OFFLINE)));
     if (!def)
         return std::move(def).error();
     SnapshotDef &d = **def;
@@ -207,8 +209,16 @@ Result<std::unique_ptr<SnapshotDef>> prepareSnapshot(const SnapshotList &snapsho
     d.state = static_cast<SnapshotState>(obj.state);
     d.parent = snapshots.current() ? snapshots.current()->name : "";
     d.domain = std::make_shared<conf::DomainDef>(*obj.def);
-    d.memory = active ? SnapshotLocation::Internal : SnapshotLocation::No;
-    VH_TRY(conf::alignSnapshotDisks(d, SnapshotLocation::Internal, true));
+    bool externalMemory = d.memory == SnapshotLocation::External;
+    if (hypervisor && externalMemory)
+        return Error::make(errDomain, VIR_ERR_OPERATION_UNSUPPORTED, "external snapshots are not supported yet");
+    if (hypervisor && active && d.memory == SnapshotLocation::No)
+        return Error::make(errDomain, VIR_ERR_CONFIG_UNSUPPORTED, "internal snapshot of a running VM must include the memory state");
+    // external memory takes the disks outside the images too, by default
+    VH_TRY(conf::alignSnapshotDisks(d, externalMemory ? SnapshotLocation::External : SnapshotLocation::Internal,
+                                    !externalMemory));
+    if (!externalMemory)
+        d.memory = active ? SnapshotLocation::Internal : SnapshotLocation::No;
     return def;
 }
 
@@ -217,8 +227,6 @@ Result<void> checkRevert(bool persistent, const SnapshotDef &def, unsigned int f
     if (!def.domain)
         return Error::format(errDomain, VIR_ERR_SNAPSHOT_REVERT_RISKY, "snapshot '%s' lacks domain rollback info",
                              def.name.c_str());
-    if (conf::snapshotIsExternal(def))
-        return Error::make(errDomain, VIR_ERR_OPERATION_UNSUPPORTED, "revert to external snapshot not supported yet");
     if (!persistent && !revertRuns(def, flags))
         return Error::make(errDomain, VIR_ERR_OPERATION_INVALID,
                            "transient domain needs to request run or pause to revert to inactive snapshot");

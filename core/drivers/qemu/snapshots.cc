@@ -20,7 +20,9 @@ Result<Ref<_virDomainSnapshot>> QemuDriver::domainSnapshotCreateXML(virDomainPtr
                            VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE);
     std::unique_lock<std::mutex> g;
     VH_TRY_ASSIGN(obj, find(domain, g));
-    VH_TRY_ASSIGN(def, prepareSnapshot(obj->snapshots, *obj, xmlDesc, st_->xmlopt, flags));
+    if (!obj->persistent && (flags & VIR_DOMAIN_SNAPSHOT_CREATE_HALT))
+        return Error::make(VIR_FROM_QEMU, VIR_ERR_OPERATION_INVALID, "cannot halt after transient domain snapshot");
+    VH_TRY_ASSIGN(def, prepareSnapshot(obj->snapshots, *obj, xmlDesc, st_->xmlopt, flags, SnapshotMemoryRules::Hypervisor, VIR_FROM_QEMU));
     bool redefine = flags & VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE;
     if (!redefine) {
         if (obj->active()) {
@@ -50,6 +52,8 @@ Result<void> QemuDriver::domainRevertToSnapshot(virDomainSnapshotPtr snapshot, u
     VH_TRY_ASSIGN(obj, find(snapshot->domain.get(), g));
     VH_TRY_ASSIGN(snap, obj->snapshots.get(snapshot->name, VIR_FROM_QEMU));
     VH_TRY(checkRevert(obj->persistent, *snap, flags, VIR_FROM_QEMU));
+    if (conf::snapshotIsExternal(*snap))     // a redefined one: this driver takes none
+        return Error::make(VIR_FROM_QEMU, VIR_ERR_OPERATION_UNSUPPORTED, "revert to external snapshot not supported yet");
     if (obj->active()) {
         // the guest starts again from the snapshot's definition; a transient domain must
         // survive its stop (checkRevert made sure it runs again)

@@ -19,7 +19,9 @@ Result<Ref<_virDomainSnapshot>> TestDriver::domainSnapshotCreateXML(virDomainPtr
                            VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE);
     std::unique_lock<std::mutex> g;
     VH_TRY_ASSIGN(obj, find(domain, g));
-    VH_TRY_ASSIGN(def, prepareSnapshot(obj->snapshots, *obj, xmlDesc, st_->xmlopt, flags));
+    if (!obj->persistent && (flags & VIR_DOMAIN_SNAPSHOT_CREATE_HALT))
+        return Error::make(VIR_FROM_TEST, VIR_ERR_OPERATION_INVALID, "cannot halt after transient domain snapshot");
+    VH_TRY_ASSIGN(def, prepareSnapshot(obj->snapshots, *obj, xmlDesc, st_->xmlopt, flags, SnapshotMemoryRules::Lenient, VIR_FROM_TEST));
     bool redefine = flags & VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE;
     auto snap = snapshotHandle(domain, obj->snapshots.put(std::move(def)));
     if (!redefine || (flags & VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT))
