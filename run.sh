@@ -23,12 +23,15 @@ tests/qemu/make_linux_guest.sh "$guest"
 sed "s|@GUEST@|$guest|g" examples/linux-guest.xml > "$guest/linux.xml"
 : > "$guest/console.log"
 tour version
-tour "destroy linux; undefine linux" > /dev/null 2>&1
+tour "destroy linux; undefine linux --snapshots-metadata" > /dev/null 2>&1
 tour "define $guest/linux.xml; start linux; list --all"
 # the guest's init says when it is up (about 5 s under TCG); bounded at 60 s
 for _ in $(seq 600); do grep -q "virthub-guest: ready" "$guest/console.log" && break; sleep 0.1; done
 echo "(the guest's console:)"; grep -a "virthub-guest" "$guest/console.log" || true
-tour "dominfo linux; dommemstat linux; shutdown linux"
+tour "dominfo linux; dommemstat linux"
+# an internal snapshot: memory and disk into the qcow2 image while the guest runs on
+tour "snapshot-create-as linux booted; snapshot-info linux booted; snapshot-delete linux booted"
+tour "shutdown linux"
 for _ in $(seq 100); do grep -q "Power down" "$guest/console.log" && break; sleep 0.1; done
 tour "domstate linux --reason; list --all"
 if [ -t 0 ]; then
