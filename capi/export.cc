@@ -115,7 +115,10 @@ vh::Result<int> exportRecords(std::vector<vh::drv::DomainStatsRecord> &&from, vi
         }
         out[i] = rec;
         rec->dom = from[i].dom.release();
-        exportTypedParams(std::move(from[i].params), &rec->params, &rec->nparams);
+        if (auto exported = exportAll(from[i].params, &rec->params, &rec->nparams); !exported) {
+            virDomainStatsRecordListFree(out);
+            return exported;
+        }
     }
     *to = out;
     return static_cast<int>(from.size());
