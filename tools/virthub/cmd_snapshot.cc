@@ -11,8 +11,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
-#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -73,6 +73,16 @@ bool snapshotFacts(virDomainSnapshotPtr snap, SnapshotFacts &out)
     return true;
 }
 
+// exclusive() in the shorter wording some of virsh's snapshot commands use.
+bool exclusiveBare(const Cmd &cmd, const char *a, const char *b)
+{
+    if (cmd.has(a) && cmd.has(b)) {
+        printError("--%s and --%s are mutually exclusive", a, b);
+        return false;
+    }
+    return true;
+}
+
 // The snapshot a command names by --snapshotname or --current, of the domain it names.
 SnapshotRef chosenSnapshot(Ctl &ctl, const Cmd &cmd, DomainRef &dom)
 {
@@ -80,13 +90,9 @@ SnapshotRef chosenSnapshot(Ctl &ctl, const Cmd &cmd, DomainRef &dom)
     if (!dom)
         return SnapshotRef();
     const char *name = nullptr;
-    if (optString(ctl, cmd, "snapshotname", &name) < 0)
+    if (optString(ctl, cmd, "snapshotname", &name) < 0 || !exclusiveBare(cmd, "snapshotname", "current"))
         return SnapshotRef();
     bool current = cmd.has("current");
-    if (name && current) {
-        printError("--snapshotname and --current are mutually exclusive");
-        return SnapshotRef();
-    }
     if (name)
         return SnapshotRef(virDomainSnapshotLookupByName(dom, name, 0));
     if (current)
@@ -162,17 +168,6 @@ bool printSnapshotXml(const Cmd &cmd, virDomainSnapshotPtr snap)
     return true;
 }
 
-bool exclusiveOf(Ctl &ctl, const Cmd &cmd, const char *a, const char *b, bool optionsWording = true)
-{
-    if (!cmd.has(a) || !cmd.has(b))
-        return true;
-    if (optionsWording)
-        printError("Options --%s and --%s are mutually exclusive", a, b);
-    else
-        printError("--%s and --%s are mutually exclusive", a, b);
-    return false;
-}
-
 }  // namespace
 
 static bool cmdSnapshotCreate(Ctl &ctl, const Cmd &cmd)
@@ -217,7 +212,7 @@ static bool cmdSnapshotCurrent(Ctl &ctl, const Cmd &cmd)
     if (!dom)
         return false;
     const char *name = nullptr;
-    if (optString(ctl, cmd, "snapshotname", &name) < 0 || !exclusiveOf(ctl, cmd, "name", "snapshotname"))
+    if (optString(ctl, cmd, "snapshotname", &name) < 0 || !exclusive(ctl, cmd, "name", "snapshotname"))
         return false;
     if (name) {
         // making a snapshot current is redefining it as current
@@ -360,10 +355,10 @@ static bool cmdSnapshotList(Ctl &ctl, const Cmd &cmd)
         {"parent", "roots"}, {"parent", "tree"}, {"roots", "tree"}, {"roots", "from"}, {"roots", "current"},
     };
     for (const auto &p : pairs)
-        if (!exclusiveOf(ctl, cmd, p[0], p[1]))
+        if (!exclusive(ctl, cmd, p[0], p[1]))
             return false;
-    if (!exclusiveOf(ctl, cmd, "from", "current", false) || !exclusiveOf(ctl, cmd, "tree", "name") ||
-        !exclusiveOf(ctl, cmd, "leaves", "tree", false) || !exclusiveOf(ctl, cmd, "no-leaves", "tree", false))
+    if (!exclusiveBare(cmd, "from", "current") || !exclusive(ctl, cmd, "tree", "name") ||
+        !exclusiveBare(cmd, "leaves", "tree") || !exclusiveBare(cmd, "no-leaves", "tree"))
         return false;
     bool tree = cmd.has("tree"), fromCurrent = cmd.has("current");
     const char *from = nullptr;
@@ -419,9 +414,10 @@ static bool cmdSnapshotList(Ctl &ctl, const Cmd &cmd)
                          [](const SnapshotFacts &a, const SnapshotFacts &b) { return a.name < b.name; });
 
     if (tree) {
-        std::map<std::string, bool> listed;
+        // its roots: the snapshots whose parent is not listed
+        std::set<std::string> listed;
         for (const auto &f : all)
-            listed[f.name] = true;
+            listed.insert(f.name);
         for (size_t i = 0; i < all.size(); ++i)
             if (!listed.count(all[i].parent))
                 printTree(all, i, "", true, true);
