@@ -19,6 +19,7 @@ struct DomainRecord {
     std::unique_ptr<conf::DomainDef> newDef;   // the config to use after a running domain stops
     int state = VIR_DOMAIN_SHUTOFF;
     int reason = VIR_DOMAIN_SHUTOFF_UNKNOWN;
+    bool persistent = false;   // a config outlives the running guest; set when defined
     bool autostart = false;
     SnapshotList snapshots;
 

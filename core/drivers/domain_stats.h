@@ -2,8 +2,6 @@
 // record a driver returns, the flag and group checks, and which domains a call covers.
 #pragma once
 
-#include <functional>
-#include <memory>
 #include <vector>
 
 #include <libvirt/libvirt.h>
@@ -35,28 +33,6 @@ constexpr unsigned int kStatsListFilters =
 // skipped, or refused with VIR_CONNECT_GET_ALL_DOMAINS_STATS_ENFORCE_STATS.
 Result<unsigned int> domainStatsGroups(int errDomain, const char *driver, unsigned int stats, unsigned int flags,
                                        unsigned int supported);
-
-// The domains a call covers, in order: every domain (doms == nullptr) or each listed one the
-// driver still has (a vanished one is skipped), kept when the filter flags match.
-template <class Obj>
-std::vector<Obj *> domainStatsTargets(const std::vector<std::shared_ptr<Obj>> &all, virDomainPtr *doms,
-                                      const std::function<Obj *(const unsigned char *)> &byUUID,
-                                      const std::function<DomainListFacts(const Obj &)> &facts, unsigned int flags)
-{
-    std::vector<Obj *> out;
-    auto keep = [&](Obj *o) {
-        if (o && domainMatchesListFlags(facts(*o), flags & kStatsListFilters))
-            out.push_back(o);
-    };
-    if (!doms) {
-        for (const auto &d : all)
-            keep(d.get());
-    } else {
-        for (virDomainPtr *d = doms; *d; d++)
-            keep(byUUID((*d)->uuid));
-    }
-    return out;
-}
 
 // The "state" group: state.state and state.reason.
 void addStateStats(TypedParamList &out, int state, int reason);

@@ -1,5 +1,5 @@
-// The calls that only read a driver's table of domains (lists, counts, lookups) and the
-// lookup of a handle's domain, written once for every driver.
+// The calls that only read a driver's table of domains (lists, counts, lookups), the lookup of
+// a handle's domain and the domains a statistics call covers, written once for every driver.
 //
 // A driver derives from SnapshotReadCalls<Driver> (which derives from this) and gives it, as
 // a friend: st_ (its state: a DomainTable with a `lock`), kErrorDomain, kName,
@@ -15,6 +15,7 @@
 
 #include "drivers/check_flags.h"
 #include "drivers/domain_obj.h"
+#include "drivers/domain_stats.h"
 #include "drivers/domain_stats_driver.h"
 #include "drivers/list_filter.h"
 #include "util/uuid.h"
@@ -79,6 +80,24 @@ public:
     }
 
 protected:
+    // The domains a statistics call covers, in order (the caller holds the lock): every
+    // domain (doms == nullptr) or each listed one still here, kept when the filter flags match.
+    auto statsTargets(virDomainPtr *doms, unsigned int flags)
+    {
+        std::vector<decltype(st().byUUID(nullptr))> out;
+        auto keep = [&](auto *o) {
+            if (o && domainMatchesListFlags(self().listFacts(*o), flags & kStatsListFilters))
+                out.push_back(o);
+        };
+        if (!doms) {
+            for (const auto &d : st().domains)
+                keep(d.get());
+        } else {
+            for (virDomainPtr *d = doms; *d; d++)
+                keep(st().byUUID((*d)->uuid));
+        }
+        return out;
+    }
     // The domain behind a handle (by UUID, as libvirt does), with the state locked in g.
     auto find(virDomainPtr dom, std::unique_lock<std::mutex> &g)
     {

@@ -151,8 +151,7 @@ namespace {
 
 // A redefinition: its domain must be this one, its parent must exist without making a cycle,
 // and a snapshot it replaces must keep being online or offline.
-Result<std::unique_ptr<SnapshotDef>> redefined(const SnapshotList &snapshots, const DomainRecord &obj, const char *xml,
-                                               const conf::DomainXMLOptions &opts)
+Result<std::unique_ptr<SnapshotDef>> redefined(const DomainRecord &obj, const char *xml, const conf::DomainXMLOptions &opts)
 {
     auto def = conf::parseSnapshot(xml, opts, conf::SNAPSHOT_PARSE_NO_ALIGN);
     if (!def)
@@ -164,6 +163,7 @@ Result<std::unique_ptr<SnapshotDef>> redefined(const SnapshotList &snapshots, co
     if (!d.parent.empty()) {
         if (d.parent == d.name)
             return Error::format(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG, "cannot set moment %s as its own parent", d.name.c_str());
+        const SnapshotList &snapshots = obj.snapshots;
         const SnapshotDef *p = snapshots.find(d.parent);
         if (!p)
             return Error::format(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG, "parent %s for moment %s not found", d.parent.c_str(),
@@ -173,7 +173,7 @@ Result<std::unique_ptr<SnapshotDef>> redefined(const SnapshotList &snapshots, co
                 return Error::format(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG, "parent %s would create cycle to %s",
                                      d.parent.c_str(), d.name.c_str());
     }
-    if (const SnapshotDef *old = snapshots.find(d.name)) {
+    if (const SnapshotDef *old = obj.snapshots.find(d.name)) {
         auto offline = [](const SnapshotDef &s) { return !snapshotHasMemory(s); };
         if (offline(*old) != offline(d))
             return Error::format(VIR_FROM_DOMAIN_SNAPSHOT, VIR_ERR_INVALID_ARG,
@@ -187,12 +187,14 @@ Result<std::unique_ptr<SnapshotDef>> redefined(const SnapshotList &snapshots, co
 
 } // namespace
 
-Result<std::unique_ptr<SnapshotDef>> prepareSnapshot(const SnapshotList &snapshots, const DomainRecord &obj,
-                                                     const char *xml, const conf::DomainXMLOptions &opts,
-                                                     unsigned int flags, SnapshotMemoryRules rules, int errDomain)
+Result<std::unique_ptr<SnapshotDef>> prepareSnapshot(const DomainRecord &obj, const char *xml,
+                                                     const conf::DomainXMLOptions &opts, unsigned int flags,
+                                                     SnapshotMemoryRules rules, int errDomain)
 {
+    if (!obj.persistent && (flags & VIR_DOMAIN_SNAPSHOT_CREATE_HALT))
+        return Error::make(errDomain, VIR_ERR_OPERATION_INVALID, "cannot halt after transient domain snapshot");
     if (flags & VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE)
-        return redefined(snapshots, obj, xml, opts);
+        return redefined(obj, xml, opts);
 
     bool active = obj.active();
     bool hypervisor = rules == SnapshotMemoryRules::Hypervisor;
@@ -204,6 +206,7 @@ Result<std::unique_ptr<SnapshotDef>> prepareSnapshot(const SnapshotList &snapsho
     d.creationTime = time(nullptr);
     if (d.name.empty())
         d.name = std::to_string(d.creationTime);
+    const SnapshotList &snapshots = obj.snapshots;
     if (snapshots.find(d.name))
         return Error::format(VIR_FROM_DOMAIN, VIR_ERR_OPERATION_FAILED, "domain moment %s already exists", d.name.c_str());
     d.state = static_cast<SnapshotState>(obj.state);
@@ -222,12 +225,12 @@ Result<std::unique_ptr<SnapshotDef>> prepareSnapshot(const SnapshotList &snapsho
     return def;
 }
 
-Result<void> checkRevert(bool persistent, const SnapshotDef &def, unsigned int flags, int errDomain)
+Result<void> checkRevert(const DomainRecord &obj, const SnapshotDef &def, unsigned int flags, int errDomain)
 {
     if (!def.domain)
         return Error::format(errDomain, VIR_ERR_SNAPSHOT_REVERT_RISKY, "snapshot '%s' lacks domain rollback info",
                              def.name.c_str());
-    if (!persistent && !revertRuns(def, flags))
+    if (!obj.persistent && !revertRuns(def, flags))
         return Error::make(errDomain, VIR_ERR_OPERATION_INVALID,
                            "transient domain needs to request run or pause to revert to inactive snapshot");
     return {};

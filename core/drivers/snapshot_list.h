@@ -63,13 +63,14 @@ private:
 // no memory asked of a shut-off domain, none refused for a running one, nothing external.
 enum class SnapshotMemoryRules { Lenient, Hypervisor };
 
-// virDomainSnapshotCreateXML up to the point where the driver saves the guest: the document
-// read (a redefinition with VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE, else a new snapshot of obj
-// as it is now: named by its creation time, state, parent, memory and disks filled in, every
-// disk internal) and checked against the snapshots obj has.
-Result<std::unique_ptr<conf::SnapshotDef>> prepareSnapshot(const SnapshotList &snapshots, const DomainRecord &obj,
-                                                           const char *xml, const conf::DomainXMLOptions &opts,
-                                                           unsigned int flags, SnapshotMemoryRules rules, int errDomain);
+// virDomainSnapshotCreateXML up to the point where the driver saves the guest: the flags
+// checked against obj (a transient domain may not halt), the document read (a redefinition
+// with VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE, else a new snapshot of obj as it is now: named by
+// its creation time, state, parent, memory and disks filled in, every disk internal) and
+// checked against the snapshots obj has.
+Result<std::unique_ptr<conf::SnapshotDef>> prepareSnapshot(const DomainRecord &obj, const char *xml,
+                                                           const conf::DomainXMLOptions &opts, unsigned int flags,
+                                                           SnapshotMemoryRules rules, int errDomain);
 
 // A new handle on a snapshot of dom.
 inline Ref<_virDomainSnapshot> snapshotHandle(virDomainPtr dom, const conf::SnapshotDef &def)
@@ -99,8 +100,8 @@ inline bool revertPauses(const conf::SnapshotDef &def, unsigned int flags)
 // VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA (their metadata; a driver keeps none elsewhere).
 Result<void> checkUndefineSnapshots(DomainRecord &obj, unsigned int flags, int errDomain);
 
-// What every revert needs: the snapshot's definition, and for a transient domain a guest
-// that keeps running (it has no config to fall back to).
-Result<void> checkRevert(bool persistent, const conf::SnapshotDef &def, unsigned int flags, int errDomain);
+// What every revert of obj needs: the snapshot's definition, and for a transient domain a
+// guest that keeps running (it has no config to fall back to).
+Result<void> checkRevert(const DomainRecord &obj, const conf::SnapshotDef &def, unsigned int flags, int errDomain);
 
 } // namespace vh::drv

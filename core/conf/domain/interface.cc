@@ -10,6 +10,8 @@
 #include <cstring>
 #include <random>
 
+#include <strings.h>
+
 #include <libvirt/virterror.h>
 
 #include "util/uuid.h"
@@ -908,6 +910,14 @@ void InterfaceDef::postParseAll(DomainDef &def)
                  static_cast<unsigned>(gen() & 0xff), static_cast<unsigned>(gen() & 0xff));
         i.mac = out;
     }
+}
+
+Result<const InterfaceDef *> InterfaceDef::byDevice(const std::vector<InterfaceDef> &nics, const char *device)
+{
+    for (const InterfaceDef &n : nics)
+        if ((!n.targetDev.empty() && n.targetDev == device) || strcasecmp(n.mac.c_str(), device) == 0)
+            return &n;
+    return Error::format(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG, "'%s' is not a known interface", device);
 }
 
 Result<void> InterfaceDef::validateAll(const DomainDef &def)

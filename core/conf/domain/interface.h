@@ -158,6 +158,10 @@ struct InterfaceDef {
     // options, vhostuser's model and reconnect), teaming.
     static Result<void> validateAll(const DomainDef &def);
 
+    // The interface a statistics call names by its host-side device or its MAC address (any
+    // case), or VIR_ERR_INVALID_ARG.
+    static Result<const InterfaceDef *> byDevice(const std::vector<InterfaceDef> &nics, const char *device);
+
     bool isVirtioModel() const { return model == "virtio" || model == "virtio-transitional" || model == "virtio-non-transitional"; }
 };
 

@@ -1,10 +1,8 @@
 // The QEMU driver's virConnectGetAllDomainStats and virDomainListGetStats: the groups QMP and
 // /proc give (state, cpu-total, balloon, vcpu, interface, block), with libvirt's parameter
 // names. An inactive domain gives what its definition says.
-#include <cstdio>
-#include <fstream>
-
-#include <unistd.h>
+#include <map>
+#include <string>
 
 #include <libvirt/virterror.h>
 
@@ -156,13 +154,7 @@ Result<std::vector<DomainStatsRecord>> QemuDriver::allDomainStats(virConnectPtr 
     if (!groups)
         return std::move(groups).error();
     std::lock_guard<std::mutex> g(st_->lock);
-    auto targets = domainStatsTargets<DomainObj>(
-        st_->domains, doms, [&](const unsigned char *uuid) { return st_->byUUID(uuid); },
-        [&](const DomainObj &o) {
-            bool saved = !o.active() && access(st_->managedSaveFile(o.def->name).c_str(), F_OK) == 0;
-            return DomainListFacts{o.active(), o.state, o.persistent, saved, o.autostart, false, false};
-        },
-        flags);
+    auto targets = statsTargets(doms, flags);
     static const std::pair<unsigned int, void (*)(DomainObj &, TypedParamList &)> kGroups[] = {
         {VIR_DOMAIN_STATS_CPU_TOTAL, cpuTotal}, {VIR_DOMAIN_STATS_BALLOON, balloon},
         {VIR_DOMAIN_STATS_VCPU, vcpus},         {VIR_DOMAIN_STATS_INTERFACE, interfaces},

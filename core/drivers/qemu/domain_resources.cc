@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <fstream>
 
-#include <strings.h>
 #include <unistd.h>
 
 #include <libvirt/virterror.h>
@@ -106,20 +105,9 @@ Result<BlockCounters> blockCounters(DomainObj &obj, const char *disk)
     if (!all)
         return std::move(all).error();
     BlockCounters c;
-    for (const auto &alias : aliases) {
-        auto it = all->find(alias);
-        if (it == all->end())
-            continue;
-        const BlockCounters &d = it->second;
-        c.rdReq += d.rdReq;
-        c.rdBytes += d.rdBytes;
-        c.rdTimes += d.rdTimes;
-        c.wrReq += d.wrReq;
-        c.wrBytes += d.wrBytes;
-        c.wrTimes += d.wrTimes;
-        c.flushReq += d.flushReq;
-        c.flushTimes += d.flushTimes;
-    }
+    for (const auto &alias : aliases)
+        if (auto it = all->find(alias); it != all->end())
+            c += it->second;
     return c;
 }
 
@@ -141,13 +129,7 @@ Result<void> QemuDriver::domainInterfaceStats(virDomainPtr dom, const char *devi
 {
     std::unique_lock<std::mutex> g;
     VH_TRY_ASSIGN(obj, findActive(dom, g));
-    // by its host-side name or its MAC address
-    const auto &nics = obj->def->devices.interfaces;
-    auto nic = std::find_if(nics.begin(), nics.end(), [&](const conf::InterfaceDef &n) {
-        return (!n.targetDev.empty() && n.targetDev == device) || strcasecmp(n.mac.c_str(), device) == 0;
-    });
-    if (nic == nics.end())
-        return Error::format(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG, "'%s' is not a known interface", device);
+    VH_TRY_ASSIGN(nic, conf::InterfaceDef::byDevice(obj->def->devices.interfaces, device));
     if (nic->targetDev.empty())
         return Error::format(VIR_FROM_QEMU, VIR_ERR_OPERATION_UNSUPPORTED,
                              "interface '%s' has no host-side device to count its traffic (type '%s')", device,

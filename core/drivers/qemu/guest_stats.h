@@ -2,6 +2,7 @@
 // (domain_resources.cc) and the statistics of many domains (domain_all_stats.cc).
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -27,6 +28,15 @@ CpuTimes cpuTimes(const std::string &statPath);
 struct BlockCounters {
     long long rdReq = 0, rdBytes = 0, rdTimes = 0, wrReq = 0, wrBytes = 0, wrTimes = 0, flushReq = 0, flushTimes = 0;
     long long highestOffset = 0;
+
+    BlockCounters &operator+=(const BlockCounters &o)
+    {
+        rdReq += o.rdReq, rdBytes += o.rdBytes, rdTimes += o.rdTimes;
+        wrReq += o.wrReq, wrBytes += o.wrBytes, wrTimes += o.wrTimes;
+        flushReq += o.flushReq, flushTimes += o.flushTimes;
+        highestOffset = std::max(highestOffset, o.highestOffset);
+        return *this;
+    }
 };
 // Whether QMP's "qdev" (a device's id, or its path /machine/peripheral/ID/virtio-backend)
 // names the device with this alias.

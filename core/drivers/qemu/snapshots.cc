@@ -20,9 +20,7 @@ Result<Ref<_virDomainSnapshot>> QemuDriver::domainSnapshotCreateXML(virDomainPtr
                            VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE);
     std::unique_lock<std::mutex> g;
     VH_TRY_ASSIGN(obj, find(domain, g));
-    if (!obj->persistent && (flags & VIR_DOMAIN_SNAPSHOT_CREATE_HALT))
-        return Error::make(VIR_FROM_QEMU, VIR_ERR_OPERATION_INVALID, "cannot halt after transient domain snapshot");
-    VH_TRY_ASSIGN(def, prepareSnapshot(obj->snapshots, *obj, xmlDesc, st_->xmlopt, flags, SnapshotMemoryRules::Hypervisor, VIR_FROM_QEMU));
+    VH_TRY_ASSIGN(def, prepareSnapshot(*obj, xmlDesc, st_->xmlopt, flags, SnapshotMemoryRules::Hypervisor, VIR_FROM_QEMU));
     bool redefine = flags & VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE;
     if (!redefine) {
         if (obj->active()) {
@@ -51,7 +49,7 @@ Result<void> QemuDriver::domainRevertToSnapshot(virDomainSnapshotPtr snapshot, u
     std::unique_lock<std::mutex> g;
     VH_TRY_ASSIGN(obj, find(snapshot->domain.get(), g));
     VH_TRY_ASSIGN(snap, obj->snapshots.get(snapshot->name, VIR_FROM_QEMU));
-    VH_TRY(checkRevert(obj->persistent, *snap, flags, VIR_FROM_QEMU));
+    VH_TRY(checkRevert(*obj, *snap, flags, VIR_FROM_QEMU));
     if (conf::snapshotIsExternal(*snap))     // a redefined one: this driver takes none
         return Error::make(VIR_FROM_QEMU, VIR_ERR_OPERATION_UNSUPPORTED, "revert to external snapshot not supported yet");
     if (obj->active()) {
@@ -76,7 +74,7 @@ Result<void> QemuDriver::domainRevertToSnapshot(virDomainSnapshotPtr snapshot, u
         VH_TRY(changeImages(*obj->def, *snap, image::SnapshotOp::Apply));
     if (revertRuns(*snap, flags))
         VH_TRY(st_->start(*obj, revertPauses(*snap, flags), VIR_DOMAIN_RUNNING_FROM_SNAPSHOT, -1,
-                          snapshotHasMemory(*snap) ? snap->name : std::string()));
+                          snapshotHasMemory(*snap) ? snap : nullptr));
     snapshot->domain->id = obj->def->id;
     return {};
 }

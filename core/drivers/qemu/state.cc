@@ -314,7 +314,7 @@ Result<void> State::connectMonitor(DomainObj &obj, std::chrono::milliseconds tim
     return {};
 }
 
-Result<void> State::start(DomainObj &obj, bool paused, int reason, int incomingFd, const std::string &snapshot)
+Result<void> State::start(DomainObj &obj, bool paused, int reason, int incomingFd, const conf::SnapshotDef *snapshot)
 {
     GuestPaths gp = guestPaths(obj.def->name);
     // the definition that runs: with what start chooses (device aliases, VNC ports and
@@ -348,9 +348,8 @@ Result<void> State::start(DomainObj &obj, bool paused, int reason, int incomingF
     }
     if (connected && incomingFd >= 0)
         connected = receiveState(*obj.monitor, incomingFd);
-    if (connected && !snapshot.empty()) {
-        if (const conf::SnapshotDef *snap = obj.snapshots.find(snapshot))
-            connected = runSnapshotJob(*obj.monitor, *live, *snap, JobKind::Load);
+    if (connected && snapshot) {
+        connected = runSnapshotJob(*obj.monitor, *live, *snapshot, JobKind::Load);
         obj.settled = obj.monitor->eventsSeen();
     }
     if (connected)

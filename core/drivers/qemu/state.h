@@ -46,7 +46,6 @@ struct Paths {
 };
 
 struct DomainObj : DomainRecord {
-    bool persistent = false;
     Process process;
     std::unique_ptr<Monitor> monitor;
     unsigned long run = 0;          // which start the monitor's events belong to
@@ -110,8 +109,9 @@ public:
     // Starts QEMU for an inactive domain and continues it unless paused; with incomingFd, the
     // guest's state comes from that file (a save image's migration stream). Callers hold `lock`.
     // With reason VIR_DOMAIN_RUNNING_FROM_SNAPSHOT, the guest comes from the internal snapshot
-    // named by `snapshot` (or boots, when that is empty), and the events say so.
-    Result<void> start(DomainObj &obj, bool paused, int reason, int incomingFd = -1, const std::string &snapshot = {});
+    // (or boots, without one), and the events say so.
+    Result<void> start(DomainObj &obj, bool paused, int reason, int incomingFd = -1,
+                       const conf::SnapshotDef *snapshot = nullptr);
     // Stops the guest's QEMU and marks it shut off with reason; a transient domain is removed
     // (callers must not use obj after). Callers hold `lock`.
     Result<void> stop(DomainObj *obj, int reason, int eventDetail);

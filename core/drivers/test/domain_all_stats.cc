@@ -15,12 +15,7 @@ Result<std::vector<DomainStatsRecord>> TestDriver::allDomainStats(virConnectPtr 
     if (!groups)
         return std::move(groups).error();
     std::lock_guard<std::mutex> g(st_->lock);
-    auto targets = domainStatsTargets<DomainObj>(
-        st_->domains, doms, [&](const unsigned char *uuid) { return st_->byUUID(uuid); },
-        [](const DomainObj &o) {
-            return DomainListFacts{o.active(), o.state, o.persistent, o.managedSave, o.autostart, false, false};
-        },
-        flags);
+    auto targets = statsTargets(doms, flags);
     std::vector<DomainStatsRecord> out;
     for (DomainObj *o : targets) {
         DomainStatsRecord rec{domainHandle(conn, *o), {}};

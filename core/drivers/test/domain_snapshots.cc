@@ -19,9 +19,7 @@ Result<Ref<_virDomainSnapshot>> TestDriver::domainSnapshotCreateXML(virDomainPtr
                            VIR_DOMAIN_SNAPSHOT_CREATE_VALIDATE);
     std::unique_lock<std::mutex> g;
     VH_TRY_ASSIGN(obj, find(domain, g));
-    if (!obj->persistent && (flags & VIR_DOMAIN_SNAPSHOT_CREATE_HALT))
-        return Error::make(VIR_FROM_TEST, VIR_ERR_OPERATION_INVALID, "cannot halt after transient domain snapshot");
-    VH_TRY_ASSIGN(def, prepareSnapshot(obj->snapshots, *obj, xmlDesc, st_->xmlopt, flags, SnapshotMemoryRules::Lenient, VIR_FROM_TEST));
+    VH_TRY_ASSIGN(def, prepareSnapshot(*obj, xmlDesc, st_->xmlopt, flags, SnapshotMemoryRules::Lenient, VIR_FROM_TEST));
     bool redefine = flags & VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE;
     auto snap = snapshotHandle(domain, obj->snapshots.put(std::move(def)));
     if (!redefine || (flags & VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT))
@@ -41,7 +39,7 @@ Result<void> TestDriver::domainRevertToSnapshot(virDomainSnapshotPtr snapshot, u
     std::unique_lock<std::mutex> g;
     VH_TRY_ASSIGN(obj, find(snapshot->domain.get(), g));
     VH_TRY_ASSIGN(snap, obj->snapshots.get(snapshot->name, VIR_FROM_TEST));
-    VH_TRY(checkRevert(obj->persistent, *snap, flags, VIR_FROM_TEST));
+    VH_TRY(checkRevert(*obj, *snap, flags, VIR_FROM_TEST));
     if (obj->active())
         emit(*obj, VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_FROM_SNAPSHOT);
     // the snapshot's definition becomes the domain's, shut off

@@ -2,7 +2,6 @@
 // clock (microseconds since the epoch divided by fixed factors), so that two reads differ.
 #include <algorithm>
 
-#include <strings.h>
 #include <sys/time.h>
 
 #include <libvirt/virterror.h>
@@ -52,12 +51,7 @@ Result<void> TestDriver::domainInterfaceStats(virDomainPtr dom, const char *devi
     auto obj = findActive(dom, g);
     if (!obj)
         return std::move(obj).error();
-    // by its host-side name or its MAC address
-    const auto &nics = (*obj)->def->devices.interfaces;
-    if (std::none_of(nics.begin(), nics.end(), [&](const conf::InterfaceDef &n) {
-            return (!n.targetDev.empty() && n.targetDev == device) || strcasecmp(n.mac.c_str(), device) == 0;
-        }))
-        return Error::format(VIR_FROM_DOMAIN, VIR_ERR_INVALID_ARG, "'%s' is not a known interface", device);
+    VH_TRY(conf::InterfaceDef::byDevice((*obj)->def->devices.interfaces, device));
     Clock c = now();
     stats->rx_bytes = c.micros / 10;
     stats->rx_packets = c.micros / 100;

@@ -140,6 +140,7 @@ Result<std::shared_ptr<State>> State::makeDefault()
     if (!def)
         return std::move(def).error();
     DomainObj &obj = st->add(std::move(*def));
+    obj.persistent = true;
     st->start(obj, VIR_DOMAIN_RUNNING_UNKNOWN);
     return st;
 }

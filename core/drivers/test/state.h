@@ -34,7 +34,6 @@ struct Node {
 };
 
 struct DomainObj : DomainRecord {
-    bool persistent = true;
     bool managedSave = false;
 };
 
